@@ -1,0 +1,70 @@
+"""Region scope: the one place that decides which rows a user may see or change (SPEC §0).
+
+Every scoped model uses ``ScopedQuerySet`` and declares ``scope_path`` — the lookup to its region
+code (e.g. ``"region__code"``; Django trims the join, so this filters on the foreign-key column). Which roles may perform which action on a model
+is declared next to the model in its app's ``permissions.py`` with ``register``; roles not listed
+see nothing. ``Model.objects.restrict(user, action)`` is what every view, export, API endpoint,
+form choice and search starts from, so none of them can forget the rule.
+"""
+
+from collections.abc import Callable
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+from .rules import region_prefix
+
+ACTIONS = ("view", "add", "change", "delete", "export")
+
+# model label -> action -> role -> rule(binding, user) -> Q
+RoleRule = Callable[..., Q]
+_REGISTRY: dict[str, dict[str, dict[str, RoleRule | None]]] = {}
+
+
+def in_region(model) -> RoleRule:
+    """The default rule: rows whose region code starts with the binding's region prefix."""
+
+    def rule(binding, user):
+        return Q(**{f"{model.scope_path}__startswith": region_prefix(binding.organisation.region_id)})
+
+    return rule
+
+
+def register(model, **actions: dict[str, RoleRule | None]) -> None:
+    """Declare which roles may do what on ``model``; ``None`` as a rule means "in the role's region"."""
+    table = _REGISTRY.setdefault(model._meta.label, {})
+    for action, roles in actions.items():
+        assert action in ACTIONS, action
+        table[action] = {role: rule or in_region(model) for role, rule in roles.items()}
+
+
+def rules_for(model, action: str) -> dict[str, RoleRule]:
+    return _REGISTRY.get(model._meta.label, {}).get(action, {})
+
+
+def scope_q(model, user, action: str) -> Q | None:
+    """The filter for ``user`` doing ``action`` on ``model``; None means "nothing"."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    rules = rules_for(model, action)
+    parts = [rules[b.role](b, user) for b in user.bindings() if b.role in rules]
+    return reduce(or_, parts) if parts else None
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
+        q = scope_q(self.model, user, action)
+        return self.none() if q is None else self.filter(q)
+
+    def in_region(self, code: str) -> "ScopedQuerySet":
+        """Rows inside a region given as a six-digit code or its significant prefix."""
+        return self.filter(**{f"{self.model.scope_path}__startswith": region_prefix(code.ljust(6, "0"))})
+
+
+def may(user, action: str, model) -> bool:
+    """Whether ``user`` may do ``action`` on some rows of ``model`` (menus, buttons)."""
+    return scope_q(model, user, action) is not None

@@ -1,0 +1,15 @@
+"""Root URLconf: each app's pages, the JSON API under /api/v1/, health check, language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+from .core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("workerhub.core.urls")),
+]
