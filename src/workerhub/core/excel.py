@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "Sheet1",
                notes: Sequence[str] = ()) -> tempfile.SpooledTemporaryFile:
     """Write rows into a temporary .xlsx (rows streamed, never all in memory) and return it rewound."""
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned to the caller)
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False,
                                       "default_date_format": "yyyy-mm-dd", "strings_to_numbers": False})
     ws = book.add_worksheet(sheet[:31])

@@ -14,7 +14,8 @@ class ServiceForm(forms.Form):
 
     def __init__(self, data=None, *, instance=None, user=None, **kwargs):
         self.instance, self.user = instance, user
-        super().__init__(data, initial=self.initial_from(instance) if instance else None, **kwargs)
+        super().__init__(data, initial=self.initial_from(instance) if instance else None, label_suffix="",
+                         **kwargs)
 
     def initial_from(self, instance) -> dict:
         return {name: getattr(instance, f"{name}_id", getattr(instance, name, None)) for name in self.fields}

@@ -18,7 +18,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from . import audit, scope
@@ -54,7 +53,7 @@ class FilterForm(forms.Form):
     lookups: dict[str, str] = {}
 
     def __init__(self, data=None, *, user=None, **kwargs):
-        super().__init__(data, **kwargs)
+        super().__init__(data, label_suffix="", **kwargs)
         self.user = user
         if "region" in self.fields:
             self.fields["region"].choices = [("", _("全部地区"))] + region_choices(user)

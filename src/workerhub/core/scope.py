@@ -1,10 +1,10 @@
 """Region scope: the one place that decides which rows a user may see or change (SPEC §0).
 
 Every scoped model uses ``ScopedQuerySet`` and declares ``scope_path`` — the lookup to its region
-code (e.g. ``"region__code"``; Django trims the join, so this filters on the foreign-key column). Which roles may perform which action on a model
-is declared next to the model in its app's ``permissions.py`` with ``register``; roles not listed
-see nothing. ``Model.objects.restrict(user, action)`` is what every view, export, API endpoint,
-form choice and search starts from, so none of them can forget the rule.
+code (e.g. ``"region__code"``; Django trims the join, so this filters on the foreign-key column).
+Which roles may perform which action on a model is declared in the app's ``permissions.py`` with
+``register``; roles not listed see nothing. ``Model.objects.restrict(user, action)`` is what every
+view, export, API endpoint, form choice and search starts from, so none of them can forget it.
 """
 
 from collections.abc import Callable

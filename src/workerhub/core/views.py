@@ -15,8 +15,17 @@ from django.views.decorators.http import require_POST
 
 from . import scope, selectors, services
 from .excel import write_xlsx
-from .forms import (AuditFilter, ImportForm, LoginForm, OrganisationFilter, OrganisationForm, PersonFilter,
-                    PersonForm, RegisterForm, TokenForm)
+from .forms import (
+    AuditFilter,
+    ImportForm,
+    LoginForm,
+    OrganisationFilter,
+    OrganisationForm,
+    PersonFilter,
+    PersonForm,
+    RegisterForm,
+    TokenForm,
+)
 from .generic import Column, ObjectDetailView, ObjectEditView, ObjectExportView, ObjectListView
 from .imports import PEOPLE_COLUMNS
 from .models import ApiToken, AuditEntry, Job, Organisation, Person
