@@ -18,7 +18,7 @@ class ServiceForm(forms.Form):
                          **kwargs)
 
     def initial_from(self, instance) -> dict:
-        return {name: getattr(instance, f"{name}_id", getattr(instance, name, None)) for name in self.fields}
+        return {name: getattr(instance, f"{name}_id", getattr(instance, name, None)) for name in self.base_fields}
 
     def save(self, *, actor):
         try:

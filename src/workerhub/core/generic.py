@@ -117,7 +117,9 @@ class ObjectListView(ScopedMixin, TemplateView):
         return qs.filter(q)
 
     def filtered(self):
-        qs = self.get_queryset().select_related(*self.select_related)
+        qs = self.get_queryset()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
         self.form = self.filter_form(self.request.GET or None, user=self.request.user) if self.filter_form else None
         if self.form is not None:
             qs = self.form.apply(qs)
@@ -205,7 +207,8 @@ class ObjectDetailView(ScopedMixin, TemplateView):
 
     def get_object(self):
         try:
-            return self.get_queryset().select_related(*self.select_related).get(pk=self.kwargs["pk"])
+            qs = self.get_queryset()
+            return (qs.select_related(*self.select_related) if self.select_related else qs).get(pk=self.kwargs["pk"])
         except (self.model.DoesNotExist, ValueError) as exc:
             raise Http404 from exc
 
