@@ -288,6 +288,8 @@ def plan_summary(plan_json) -> dict:
 
     def walk(node, depth=0):
         name = node["Node Type"]
+        if node.get("Partial Mode", "Simple") != "Simple":
+            name = f"{node['Partial Mode']} {name}"
         if node.get("Index Name"):
             name += f" using {node['Index Name']}"
         elif node.get("Relation Name"):
