@@ -177,7 +177,7 @@ class User(AbstractUser):
     def bindings(self):
         """The user's role bindings with their organisations (cached for the request)."""
         if not hasattr(self, "_bindings_cache"):
-            self._bindings_cache = list(self.role_bindings.select_related("organisation"))
+            self._bindings_cache = list(self.role_bindings.select_related("organisation__region"))
         return self._bindings_cache
 
     def roles(self) -> set[str]:

@@ -1,6 +1,6 @@
 """Reads for pages, the API and exports. Every function starts from ``restrict(user, action)``."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from .models import AuditEntry, Organisation, Person, Region
@@ -49,16 +49,17 @@ def people_by_subregion(user) -> list[dict]:
 
 
 def home_counts(user) -> dict:
+    """The dashboard's figures for the user's region, one aggregate query per table."""
     roles = user.roles()
     counts = {}
     if roles & {"federation_admin", "enterprise_union", "hpf_clerk"} or user.is_superuser:
-        ppl = Person.objects.restrict(user)
-        counts["people"] = ppl.count()
-        counts["pending"] = ppl.filter(membership_confirmed_at__isnull=True, union__isnull=False).count()
-        counts["flexible"] = ppl.filter(employment_type=Person.Employment.FLEXIBLE).count()
-    orgs = Organisation.objects.restrict(user)
-    counts["organisations"] = orgs.count()
-    counts["enterprises"] = orgs.filter(kind=Organisation.Kind.ENTERPRISE).count()
+        counts.update(Person.objects.restrict(user).aggregate(
+            people=Count("id"),
+            pending=Count("id", filter=Q(membership_confirmed_at__isnull=True, union__isnull=False)),
+            flexible=Count("id", filter=Q(employment_type=Person.Employment.FLEXIBLE)),
+        ))
+    counts.update(Organisation.objects.restrict(user).aggregate(
+        organisations=Count("id"), enterprises=Count("id", filter=Q(kind=Organisation.Kind.ENTERPRISE))))
     if "federation_admin" in roles or user.is_superuser:
         counts["audit_today"] = AuditEntry.objects.restrict(user).filter(at__date=_today()).count()
     return counts
