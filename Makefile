@@ -10,7 +10,6 @@ VENDOR := src/workerhub/static/vendor
 .PHONY: run setup venv assets db demo test test-sqlite test-pg lint bench messages clean
 
 run: setup db demo
-	@$(BIN)/python -c "from workerhub.core.demo import print_logins; print_logins()" 2>/dev/null || true
 	@$(WH) db_worker --queue-name default > var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; $(WH) runserver 127.0.0.1:8000
 

@@ -92,6 +92,7 @@ class PersonFilter(FilterForm):
     region = forms.ChoiceField(label=_("地区"), required=False)
     employment_type = forms.ChoiceField(label=_("就业类型"), required=False,
                                         choices=[("", _("全部"))] + list(Person.Employment.choices))
+    employer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     membership = forms.ChoiceField(label=_("会籍"), required=False, choices=[
         ("", _("全部")), ("pending", _("待确认")), ("confirmed", _("已确认"))])
 
@@ -103,7 +104,7 @@ class PersonFilter(FilterForm):
             qs = qs.filter(membership_confirmed_at__isnull=False)
         return qs
 
-    lookups = {"employment_type": "employment_type"}
+    lookups = {"employment_type": "employment_type", "employer": "employer_id"}
 
 
 class OrganisationFilter(FilterForm):

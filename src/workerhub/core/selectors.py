@@ -74,3 +74,12 @@ def _today():
 def history(obj, limit=50):
     return (AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
             .select_related("actor")[:limit])
+
+
+def organisation_related(user, org: Organisation) -> dict:
+    """What a detail page lists under an organisation: its sub-organisations and its people, in scope."""
+    return {
+        "children": list(Organisation.objects.restrict(user).filter(parent=org).select_related("region")[:100]),
+        "employee_count": Person.objects.restrict(user).filter(employer=org).count(),
+        "member_count": Person.objects.restrict(user).filter(union=org).count(),
+    }

@@ -253,8 +253,14 @@ class OrganisationExport(OrganisationScope, ObjectExportView):
 
 
 class OrganisationDetail(OrganisationScope, ObjectDetailView):
+    template_name = "core/organisation_detail.html"
     edit_url_name = "organisation_edit"
     fields = ORG_COLUMNS[1:] + [Column(_("行政区划代码"), "region_id")]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(selectors.organisation_related(self.request.user, self.object))
+        return ctx
 
 
 class OrganisationEdit(ObjectEditView):

@@ -1,0 +1,211 @@
+"""Browser journeys (SPEC §8.2): what a union officer does in a real browser — Debian's Chromium, driven by
+Playwright against pytest-django's live server.
+
+Every assertion is something the user would notice: a page, a row, a chart, a file, an error in the console.
+Screenshots: a failing test leaves one in test-results/; set WORKERHUB_SHOTS=/some/dir to keep the dashboard,
+list and detail screenshots of a passing run too.
+"""
+
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from playwright.sync_api import Page, expect
+from python_calamine import CalamineWorkbook
+
+from tests.conftest import PASSWORD
+
+# Playwright's sync API runs its asyncio loop in this very thread, and the loop stays "running" from the first
+# page until the end of the session. Django then refuses every ORM call made from this thread (the world
+# fixture, the flush after each test, later tests in the same process) with SynchronousOnlyOperation, although
+# nothing here is asynchronous: the loop only drives the browser and the live server answers from its own
+# threads. Hence the documented escape hatch, for the process (the loop outlives this module).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+SHOTS = os.environ.get("WORKERHUB_SHOTS")
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation",
+  (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"""
+
+
+# --- Database: live_server needs committed data, hence transactional_db --------------------------------------
+
+def _ensure_regions():
+    """The region table comes from a data migration; transactional_db's flush after each test empties it."""
+    from workerhub.core.models import Region
+    from workerhub.core.regions import load_regions, read_regions
+
+    if not Region.objects.exists():
+        load_regions(Region, read_regions())
+
+
+def _empty_audit_log():
+    """Let the flush after the test pass SQLite's append-only trigger on the audit log (logins and exports
+    are audited). PostgreSQL's flush is a TRUNCATE, which row triggers do not see."""
+    if connection.vendor != "sqlite":
+        return
+    guard = importlib.import_module("workerhub.core.migrations.0002_regions_and_audit_guard").GUARD["sqlite"]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER core_audit_no_delete")
+        cursor.execute("DELETE FROM core_auditentry")
+        cursor.execute(next(sql for sql in guard if "core_audit_no_delete" in sql))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _regions_back_after_module(django_db_setup, django_db_blocker):
+    """Leave the region table as the migrations left it, for whichever test runs after this module."""
+    yield
+    with django_db_blocker.unblock():
+        _ensure_regions()
+
+
+@pytest.fixture
+def _transactional_regions(transactional_db):
+    _ensure_regions()
+    yield
+    _empty_audit_log()
+
+
+@pytest.fixture
+def browser_world(_transactional_regions, world, live_server):
+    """conftest's world, committed: with transactional_db requested first, pytest-django's ``db`` (which
+    ``world`` asks for) is the transactional one, so the live server's threads see the rows."""
+    return world
+
+
+# --- Browser ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """What the user's console shows as an error: script errors, failed loads and CSP refusals."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.add_init_script(CSP_LISTENER)
+    return errors
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_on_failure(request, page: Page):
+    yield
+    report = getattr(request.node, "rep_call", None)  # set by pytest-playwright's makereport hook
+    if report is not None and report.failed and not page.is_closed():
+        folder = request.config.rootpath / "test-results"
+        folder.mkdir(exist_ok=True)
+        page.screenshot(path=folder / f"{request.node.name}.png", full_page=True)
+
+
+def shot(page: Page, name: str):
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(SHOTS) / f"{name}.png", full_page=True)
+
+
+def log_in(page: Page, live_server, username: str):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+
+
+def names_shown(page: Page):
+    return page.locator("#results tbody tr td:first-child")
+
+
+# --- Journeys -----------------------------------------------------------------------------------------------
+
+def test_login_lands_on_dashboard_with_chart_and_clean_console(browser_world, live_server, page, console_errors):
+    log_in(page, live_server, "hangzhou")
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.locator(".stat").filter(has_text="人员")).to_contain_text("2")
+    expect(page.locator("#people-chart canvas")).to_be_visible()
+    expect(page.locator("#people-chart + script + table")).to_contain_text("西湖区")
+    shot(page, "dashboard")
+    assert console_errors == []
+
+
+def test_people_list_filter_detail_and_export(browser_world, live_server, page, console_errors, tmp_path):
+    log_in(page, live_server, "hangzhou")
+    page.goto(f"{live_server.url}/people/")
+    expect(names_shown(page)).to_have_text(["李上城", "王西湖"])
+    expect(page.locator("#results")).not_to_contain_text("张北仑")
+
+    # 就业类型 refreshes #results in place (HTMX) and puts the filter in the address bar.
+    page.locator("#id_employment_type").select_option("flexible")
+    expect(page.locator("#results")).to_contain_text("没有符合条件的记录")
+    expect(page).to_have_url(re.compile(r"employment_type=flexible"))
+    page.locator("#id_employment_type").select_option("employee")
+    expect(names_shown(page)).to_have_text(["李上城", "王西湖"])
+
+    page.locator("#q").fill("王西湖")
+    page.locator("#q").press("Enter")
+    expect(names_shown(page)).to_have_text(["王西湖"])
+    expect(page).to_have_url(re.compile(r"q=%E7%8E%8B"))
+    shot(page, "people-filtered")
+
+    page.get_by_role("link", name="王西湖").click()
+    expect(page.get_by_role("heading", name=re.compile("王西湖"))).to_be_visible()
+    expect(page.locator("dl.props")).to_contain_text("330106********2015")
+    expect(page.locator("body")).not_to_contain_text("330106198503122015")
+    shot(page, "person-detail")
+
+    page.go_back()
+    expect(names_shown(page)).to_have_text(["王西湖"])
+    # The export is the list the user is looking at.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    sheet = CalamineWorkbook.from_path(str(saved)).get_sheet_by_index(0).to_python()
+    names = {row[0] for row in sheet[1:]}
+    assert names == {"王西湖"}
+
+    # Cleared filters: the export has both Hangzhou people, never Ningbo's.
+    page.locator("#q").fill("")
+    page.locator("#q").press("Enter")
+    expect(names_shown(page)).to_have_text(["李上城", "王西湖"])
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    saved = tmp_path / f"all-{download.value.suggested_filename}"
+    download.value.save_as(saved)
+    sheet = CalamineWorkbook.from_path(str(saved)).get_sheet_by_index(0).to_python()
+    assert {row[0] for row in sheet[1:]} == {"王西湖", "李上城"}
+    assert console_errors == []
+
+
+def test_people_list_fits_a_phone(browser_world, live_server, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "hangzhou")
+    page.goto(f"{live_server.url}/people/")
+    expect(names_shown(page)).to_have_text(["李上城", "王西湖"])
+    shot(page, "people-mobile")
+    # The wide table scrolls inside its frame; the page itself does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_person_outside_region_is_not_found(browser_world, live_server, page, console_errors):
+    log_in(page, live_server, "xihu")
+    response = page.goto(f"{live_server.url}/people/{browser_world.people['shangcheng'].pk}/")
+    assert response.status == 404
+    expect(page.locator("body")).not_to_contain_text("李上城")
+    assert not [e for e in console_errors if "CSP" in e or e.startswith("uncaught")]
+
+
+def test_language_switch_to_english(browser_world, live_server, page, console_errors):
+    log_in(page, live_server, "hangzhou")
+    nav = page.get_by_role("navigation", name="主导航")
+    expect(nav).to_contain_text("人员")
+    page.locator("#lang-select").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    nav = page.locator("nav.mainnav")
+    expect(nav.get_by_role("link", name="People")).to_be_visible()
+    shot(page, "dashboard-en")
+    page.locator("#lang-select").select_option("zh-hans")
+    expect(nav.get_by_role("link", name="人员")).to_be_visible()
+    assert console_errors == []
