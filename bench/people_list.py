@@ -366,6 +366,8 @@ def measure(run: Run, n_requests: int) -> None:
                 print(f"    slowest SQL {slowest['ms']:.0f} ms: {_short(slowest['sql'])}", flush=True)
                 print(f"    EXPLAIN ANALYZE {plan['execution_ms']} ms: {plan['plan']}", flush=True)
 
+    what_if(run, n_requests, total, COUNTY[1])
+
     # Query counts must not depend on the page number or the page size.
     for who in ("province", "county"):
         client = clients[who]
@@ -383,6 +385,56 @@ def measure(run: Run, n_requests: int) -> None:
             text = "  ".join(f"{k}: {v}" for k, v in found.items())
             run.check(f"{label} query count ({who})", constant, f"{text}   {'constant' if constant else 'GROWS'}",
                       counts=found)
+
+
+def last_row_before(page: int, size: int = 50) -> list:
+    """The sort key of the last row of the previous page: what a keyset ("after=") link carries."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT region_id, name, id FROM core_person WHERE region_id LIKE %s "
+                    "ORDER BY region_id, name, id LIMIT 1 OFFSET %s", ["33%", max(0, (page - 1) * size - 1)])
+        return list(cur.fetchone())
+
+
+def what_if(run: Run, n_requests: int, total: dict[str, int], county_code: str) -> None:
+    """The suggested fixes of docs/performance.md as bare SQL, timed against the SQL the app runs now.
+
+    Information only (no target): figure = the alternative, baseline = today's statement.
+    """
+    hi = county_code + "9" * (12 - len(county_code))  # every code under the prefix, as a range
+    cols = PAGE_SQL.split("WHERE")[0]
+    order = " ORDER BY p.region_id, p.name, p.id LIMIT 50"
+    mid = max(1, -(-total["province"] // 50) // 2)
+    pairs = [
+        ("county page 1: range, not LIKE",
+         [(PAGE_SQL.format(where="p.region_id LIKE %s"), [county_code + "%", 50, 0])],
+         [(cols + "WHERE p.region_id >= %s AND p.region_id <= %s" + order, [county_code, hi])]),
+        ("province COUNT(*): capped at 10,001",
+         [(COUNT_SQL.format(where="p.region_id LIKE %s"), ["33%"])],
+         [("SELECT COUNT(*) FROM (SELECT 1 FROM core_person p WHERE p.region_id >= %s AND p.region_id <= %s "
+           "LIMIT 10001) t", ["33", "33" + "9" * 10])]),
+        (f"middle page {mid}: keyset, not OFFSET",
+         [(PAGE_SQL.format(where="p.region_id LIKE %s"), ["33%", 50, (mid - 1) * 50])],
+         [(cols + "WHERE p.region_id LIKE %s AND (p.region_id, p.name, p.id) > (%s, %s, %s)" + order,
+           ["33%", *last_row_before(mid)])]),
+        ("?q=王 COUNT: name prefix, not UPPER LIKE",
+         [(COUNT_SQL.format(where="p.region_id LIKE %s AND UPPER(p.name) LIKE UPPER(%s)"), ["33%", "%王%"])],
+         [(COUNT_SQL.format(where="p.name >= %s AND p.name < %s AND p.region_id LIKE %s"),
+           ["王", "王\U0010ffff", "33%"])]),
+        ("dashboard counts: one pass, not three",
+         [(COUNT_SQL.format(where=f"p.region_id LIKE %s{extra}"), ["33%"]) for extra in (
+             "", " AND p.membership_confirmed_at IS NULL AND p.union_id IS NOT NULL",
+             " AND p.employment_type = 'flexible'")],
+         [(DASHBOARD_COUNTS.format(where="p.region_id LIKE %s"), ["33%"])]),
+    ]
+    for label, now, alternative in pairs:
+        say(f"  what-if: {label}")
+        n = max(5, n_requests // 3)
+        base = time_calls(lambda s=now: run_sql(s), n, warmup=1)
+        alt = time_calls(lambda s=alternative: run_sql(s), n, warmup=1)
+        run.report(f"what-if {label}", alt.p50, base.p50, None, figure_label="p50",
+                   baseline_label="SQL today", now=now, alternative=alternative)
 
 
 def _short(sql: str, width: int = 200) -> str:

@@ -90,13 +90,12 @@ def console_errors(page: Page) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def _screenshot_on_failure(request, page: Page):
+def _screenshot_on_failure(request, page: Page, output_path):
+    """test-results/<test>/failure.png (pytest-playwright's folder, git-ignored, emptied at each run)."""
     yield
     report = getattr(request.node, "rep_call", None)  # set by pytest-playwright's makereport hook
     if report is not None and report.failed and not page.is_closed():
-        folder = request.config.rootpath / "test-results"
-        folder.mkdir(exist_ok=True)
-        page.screenshot(path=folder / f"{request.node.name}.png", full_page=True)
+        page.screenshot(path=Path(output_path) / "failure.png", full_page=True)
 
 
 def shot(page: Page, name: str):
@@ -111,10 +110,29 @@ def log_in(page: Page, live_server, username: str):
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(f"{live_server.url}/")
+    settle(page)
+
+
+def settle(page: Page):
+    """Wait for the deferred scripts (HTMX, app.js): a user cannot outrun them, a test can."""
+    page.wait_for_load_state("domcontentloaded")
 
 
 def names_shown(page: Page):
     return page.locator("#results tbody tr td:first-child")
+
+
+def exported_names(page: Page, folder: Path) -> set[str]:
+    """Click 导出 Excel; the names (first column) in the .xlsx the browser downloads."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name="导出 Excel").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    path = folder / f"{len(list(folder.iterdir()))}-{download.suggested_filename}"
+    download.save_as(path)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "姓名"
+    return {row[0] for row in rows[1:]}
 
 
 # --- Journeys -----------------------------------------------------------------------------------------------
@@ -122,18 +140,21 @@ def names_shown(page: Page):
 def test_login_lands_on_dashboard_with_chart_and_clean_console(browser_world, live_server, page, console_errors):
     log_in(page, live_server, "hangzhou")
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
-    expect(page.locator(".stat").filter(has_text="人员")).to_contain_text("2")
+    expect(page.get_by_role("link", name="2 人员", exact=True)).to_be_visible()
     expect(page.locator("#people-chart canvas")).to_be_visible()
     expect(page.locator("#people-chart + script + table")).to_contain_text("西湖区")
     shot(page, "dashboard")
     assert console_errors == []
 
 
-def test_people_list_filter_detail_and_export(browser_world, live_server, page, console_errors, tmp_path):
+def test_people_list_filters_in_place_and_opens_a_person(browser_world, live_server, page, console_errors):
     log_in(page, live_server, "hangzhou")
-    page.goto(f"{live_server.url}/people/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="人员").click()
+    expect(page).to_have_url(f"{live_server.url}/people/")
+    settle(page)
     expect(names_shown(page)).to_have_text(["李上城", "王西湖"])
-    expect(page.locator("#results")).not_to_contain_text("张北仑")
+    expect(page.locator("#results")).to_contain_text("共 2 条")
+    expect(page.locator("body")).not_to_contain_text("张北仑")
 
     # 就业类型 refreshes #results in place (HTMX) and puts the filter in the address bar.
     page.locator("#id_employment_type").select_option("flexible")
@@ -145,7 +166,9 @@ def test_people_list_filter_detail_and_export(browser_world, live_server, page, 
     page.locator("#q").fill("王西湖")
     page.locator("#q").press("Enter")
     expect(names_shown(page)).to_have_text(["王西湖"])
-    expect(page).to_have_url(re.compile(r"q=%E7%8E%8B"))
+    expect(page.locator("#results")).to_contain_text("共 1 条")
+    expect(page).to_have_url(re.compile(r"q=%E7%8E%8B%E8%A5%BF%E6%B9%96"))
+    expect(page.get_by_role("heading", name="人员")).to_be_visible()  # still the whole page, not a fragment
     shot(page, "people-filtered")
 
     page.get_by_role("link", name="王西湖").click()
@@ -153,30 +176,45 @@ def test_people_list_filter_detail_and_export(browser_world, live_server, page, 
     expect(page.locator("dl.props")).to_contain_text("330106********2015")
     expect(page.locator("body")).not_to_contain_text("330106198503122015")
     shot(page, "person-detail")
+    assert console_errors == []
+
+
+def test_people_export_downloads_the_listed_people(browser_world, live_server, page, console_errors, tmp_path):
+    log_in(page, live_server, "hangzhou")
+    page.goto(f"{live_server.url}/people/")
+    assert exported_names(page, tmp_path) == {"王西湖", "李上城"}  # never Ningbo's 张北仑
+
+    page.goto(f"{live_server.url}/people/?q=王西湖")
+    expect(names_shown(page)).to_have_text(["王西湖"])
+    assert exported_names(page, tmp_path) == {"王西湖"}
+    assert console_errors == []
+
+
+@pytest.mark.xfail(strict=True, reason="list responses lack 'Vary: HX-Request': Back shows the cached HTMX fragment")
+def test_back_from_a_person_returns_to_the_filtered_list(browser_world, live_server, page, console_errors, tmp_path):
+    log_in(page, live_server, "hangzhou")
+    page.goto(f"{live_server.url}/people/")
+    page.locator("#q").fill("王西湖")
+    page.locator("#q").press("Enter")
+    expect(names_shown(page)).to_have_text(["王西湖"])
+    page.get_by_role("link", name="王西湖").click()
+    expect(page.get_by_role("heading", name=re.compile("王西湖"))).to_be_visible()
 
     page.go_back()
+    expect(page.get_by_role("heading", name="人员")).to_be_visible(timeout=2000)
     expect(names_shown(page)).to_have_text(["王西湖"])
-    # The export is the list the user is looking at.
-    with page.expect_download() as download:
-        page.get_by_role("link", name="导出 Excel").click()
-    assert download.value.suggested_filename.endswith(".xlsx")
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    sheet = CalamineWorkbook.from_path(str(saved)).get_sheet_by_index(0).to_python()
-    names = {row[0] for row in sheet[1:]}
-    assert names == {"王西湖"}
-
-    # Cleared filters: the export has both Hangzhou people, never Ningbo's.
-    page.locator("#q").fill("")
-    page.locator("#q").press("Enter")
-    expect(names_shown(page)).to_have_text(["李上城", "王西湖"])
-    with page.expect_download() as download:
-        page.get_by_role("link", name="导出 Excel").click()
-    saved = tmp_path / f"all-{download.value.suggested_filename}"
-    download.value.save_as(saved)
-    sheet = CalamineWorkbook.from_path(str(saved)).get_sheet_by_index(0).to_python()
-    assert {row[0] for row in sheet[1:]} == {"王西湖", "李上城"}
+    assert exported_names(page, tmp_path) == {"王西湖"}
     assert console_errors == []
+
+
+@pytest.mark.xfail(strict=True, reason="导出 Excel sits outside #results, so filtering in place leaves its link stale")
+def test_export_follows_filters_applied_in_place(browser_world, live_server, page, tmp_path):
+    log_in(page, live_server, "hangzhou")
+    page.goto(f"{live_server.url}/people/")
+    page.locator("#q").fill("王西湖")
+    page.locator("#q").press("Enter")
+    expect(names_shown(page)).to_have_text(["王西湖"])
+    assert exported_names(page, tmp_path) == {"王西湖"}
 
 
 def test_people_list_fits_a_phone(browser_world, live_server, page):
@@ -194,6 +232,7 @@ def test_person_outside_region_is_not_found(browser_world, live_server, page, co
     response = page.goto(f"{live_server.url}/people/{browser_world.people['shangcheng'].pk}/")
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("李上城")
+    shot(page, "not-found")
     assert not [e for e in console_errors if "CSP" in e or e.startswith("uncaught")]
 
 
@@ -203,6 +242,7 @@ def test_language_switch_to_english(browser_world, live_server, page, console_er
     expect(nav).to_contain_text("人员")
     page.locator("#lang-select").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    settle(page)
     nav = page.locator("nav.mainnav")
     expect(nav.get_by_role("link", name="People")).to_be_visible()
     shot(page, "dashboard-en")
