@@ -3,7 +3,10 @@ schemathesis generates requests from /api/v1/openapi.json and sends them in-proc
 
 Driven directly through hypothesis (schemathesis's pytest plugin does not support pytest 9 yet)."""
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from workerhub.core.models import ApiToken
@@ -13,7 +16,19 @@ CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_cod
           schemathesis.checks.negative_data_rejection]
 
 
-def test_every_api_operation_survives_generated_requests(world):
+@pytest.fixture
+def keep_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes the database
+    connection — and with it the test's transaction on PostgreSQL. Django's test Client disconnects it
+    the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_api_operation_survives_generated_requests(world, keep_test_connection):
     from workerhub.wsgi import application
 
     _row, token = ApiToken.issue(world.users["hangzhou"], "fuzz")

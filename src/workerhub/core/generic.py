@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -163,10 +164,18 @@ class ObjectListView(ScopedMixin, TemplateView):
         )
         return ctx
 
+    def fragment(self) -> bool:
+        return bool(self.request.headers.get("HX-Request")) and self.request.headers.get("HX-Target") == "results"
+
     def get_template_names(self):
-        if self.request.headers.get("HX-Request") and self.request.headers.get("HX-Target") == "results":
-            return ["core/object_list.html#results"]
-        return [self.template_name]
+        return ["core/object_list.html#results"] if self.fragment() else [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        context["fragment"] = self.fragment()
+        response = super().render_to_response(context, **kwargs)
+        # The same URL serves a whole page or the HTMX fragment: caches (and the Back button) must not mix them.
+        patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        return response
 
 
 class ObjectExportView(ObjectListView):
