@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 from .core.api import router as core_router
 from .core.models import ApiToken
 from .core.services import ServiceError
+from .housing.api import router as housing_router
 
 
 class TokenAuth(HttpBearer):
@@ -43,12 +44,39 @@ def error(request, status: int, code: str, message: str, fields: dict | None = N
                                status=status)
 
 
+# pydantic's error types in Chinese (the English message stays as a fallback for rare types).
+MESSAGES = {
+    "missing": "必填", "decimal_parsing": "应为数字", "float_parsing": "应为数字", "int_parsing": "应为整数",
+    "int_from_float": "应为整数", "decimal_type": "应为数字", "bool_parsing": "应为 true 或 false",
+    "date_parsing": "应为日期 YYYY-MM-DD", "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "datetime_parsing": "应为日期时间 YYYY-MM-DDTHH:MM", "string_type": "应为文本", "json_invalid": "JSON 格式错误",
+    "string_pattern_mismatch": "格式不正确", "enum": "不是允许的取值", "literal_error": "不是允许的取值",
+    "finite_number": "应为有限的数字", "model_attributes_type": "请求体格式不正确", "dict_type": "请求体应为 JSON 对象",
+}
+
+
+def _message(item: dict) -> str:
+    ctx = item.get("ctx") or {}
+    kind = item.get("type", "")
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"应不小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"应不大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 个字符"
+    if kind == "string_too_short":
+        return f"至少 {ctx.get('min_length')} 个字符"
+    if kind == "enum":
+        return f"应为以下之一:{ctx.get('expected', '')}"
+    return MESSAGES.get(kind, item.get("msg", "无效的值"))
+
+
 @api.exception_handler(ValidationError)
 def _validation(request, exc):
     fields = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
-        fields[".".join(loc) or "request"] = item.get("msg", "无效的值")
+        loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload", "data", "filters")]
+        fields[".".join(loc) or "request"] = _message(item)
     return error(request, 400, "invalid", "请求参数有误", fields)
 
 
@@ -83,3 +111,4 @@ def _http(request, exc):
 
 
 api.add_router("/", core_router)
+api.add_router("/", housing_router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks_db",
     "workerhub.core",
+    "workerhub.housing",
 ]
 
 MIDDLEWARE = [

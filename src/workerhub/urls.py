@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("housing/", include("workerhub.housing.urls")),
     path("", include("workerhub.core.urls")),
 ]

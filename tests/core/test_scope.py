@@ -175,6 +175,12 @@ COVERED = {
     "organisation_edit", "audit_list", "audit_export", "job_detail", "healthz", "set_language",
     "api:list_people", "api:get_person", "api:create_person", "api:list_organisations", "api:get_organisation",
     "api:api-root", "api:openapi-json", "api:openapi-view",
+    # housing — tests/housing/test_views.py and test_api.py
+    "housing:home", "housing:calculator", "housing:calculator_download", "housing:account_list",
+    "housing:account_export", "housing:account_open", "housing:account_detail", "housing:account_confirm",
+    "housing:account_deposit", "housing:account_assess", "housing:application_list", "housing:application_detail",
+    "housing:application_transition", "housing:loan_repay", "housing:statistics",
+    "api:quote", "api:list_accounts", "api:get_account", "api:deposit", "api:assessment",
 }
 
 

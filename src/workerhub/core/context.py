@@ -1,4 +1,6 @@
-"""Role-aware navigation for the base template."""
+"""Role-aware navigation for the base template; apps add their entries in ``AppConfig.ready``."""
+
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,17 +8,29 @@ from django.utils.translation import gettext_lazy as _
 from . import scope
 from .models import AuditEntry, Organisation, Person
 
-# (label, url name, model, action) — an entry shows only if the user may do the action somewhere.
-NAVIGATION = [
-    (_("人员"), "person_list", Person, "view"),
-    (_("组织"), "organisation_list", Organisation, "view"),
-    (_("审计日志"), "audit_list", AuditEntry, "view"),
+# (label, url name, visible(user)) — an entry shows only to users for whom ``visible`` is true.
+NAVIGATION: list[tuple] = [
+    (_("人员"), "person_list", lambda user: scope.may(user, "view", Person)),
+    (_("组织"), "organisation_list", lambda user: scope.may(user, "view", Organisation)),
 ]
+TRAILING = [(_("审计日志"), "audit_list", lambda user: scope.may(user, "view", AuditEntry))]
+
+
+PUBLIC_LINKS: list[tuple] = []  # (label, url name): public pages linked from every footer
+
+
+def add_navigation(label, url_name: str, visible: Callable = lambda user: True) -> None:
+    NAVIGATION.append((label, url_name, visible))
+
+
+def add_public_link(label, url_name: str) -> None:
+    PUBLIC_LINKS.append((label, url_name))
 
 
 def navigation(request):
+    links = [(label, reverse(name)) for label, name in PUBLIC_LINKS]
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
-    return {"nav": [(label, reverse(name)) for label, name, model, action in NAVIGATION
-                    if scope.may(user, action, model)]}
+        return {"nav": [], "public_links": links}
+    return {"nav": [(label, reverse(name)) for label, name, visible in NAVIGATION + TRAILING if visible(user)],
+            "public_links": links}

@@ -16,7 +16,8 @@ from django.db.models import Q
 
 from .rules import region_prefix
 
-ACTIONS = ("view", "add", "change", "delete", "export")
+# "report": aggregate figures only (e.g. HPF statistics for federation officers), never the rows.
+ACTIONS = ("view", "add", "change", "delete", "export", "report")
 
 # model label -> action -> role -> rule(binding, user) -> Q
 RoleRule = Callable[..., Q]

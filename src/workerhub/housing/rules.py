@@ -16,7 +16,7 @@ from workerhub.housing import quotes
 from workerhub.housing.policy import FIRST, HOME_LABELS, HOMES, CityPolicy
 
 ACCOUNT_NORMAL = "normal"
-ACCOUNT_STATUS_LABELS = {"normal": "正常", "sealed": "封存", "frozen": "冻结", "closed": "销户"}
+ACCOUNT_STATUS_LABELS = {"normal": "正常", "sealed": "封存", "frozen": "冻结", "closed": "销户", "pending": "待中心确认"}
 _YUAN = Decimal(1)
 _CENT = Decimal("0.01")
 

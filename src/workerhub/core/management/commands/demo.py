@@ -10,8 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=5000)
         parser.add_argument("--enterprises", type=int, default=300)
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="fraction of the seed's volumes the apps generate (tests use 0.01)")
 
-    def handle(self, workers, enterprises, **options):
+    def handle(self, workers, enterprises, scale, **options):
         from workerhub.core import demo
 
         demo.build(workers=workers, enterprises=enterprises, stdout=self.stdout)
@@ -22,5 +24,5 @@ class Command(BaseCommand):
                     module = import_module(f"{config.name}.demo")
                 except ModuleNotFoundError:
                     continue
-                module.build(stdout=self.stdout)
+                module.build(stdout=self.stdout, scale=scale)
         demo.print_logins(self.stdout.write)
