@@ -119,21 +119,29 @@ class Run:
                extra: str = "", **details) -> dict:
         ratio = figure / baseline if baseline else math.inf
         verdict = "" if target is None else ("PASS" if target.met(figure, baseline) else "MISS")
-        line = (f"{name:<40} {figure_label} {fmt(figure, unit):>10}   baseline({baseline_label}) "
-                f"{fmt(baseline, unit):>9}   ratio {ratio:5.1f}x   "
+        line = (f"{name:<46} {figure_label} {fmt(figure, unit):>10}   baseline({baseline_label}) "
+                f"{fmt(baseline, unit):>9}   ratio {ratio:5.{1 if ratio >= 1 else 2}f}x   "
                 f"target {target.describe(unit) if target else '(info)':<16} {verdict}")
-        print((line + ("   " + extra if extra else "")).rstrip(), flush=True)
+        line = (line + ("   " + extra if extra else "")).rstrip()
+        print(line, flush=True)
         row = {"name": name, "figure": figure, "figure_label": figure_label, "baseline": baseline,
                "baseline_label": baseline_label, "ratio": ratio, "unit": unit, "verdict": verdict or None,
-               "target": asdict(target) if target else None, "line": line.rstrip(), "extra": extra, **details}
+               "target": asdict(target) if target else None, "line": line, "extra": extra, **details}
         self.results.append(row)
         return row
 
     def check(self, name: str, ok: bool, text: str, **details) -> dict:
         """A pass/fail line without a timing (e.g. "query count constant")."""
-        line = f"{name:<40} {text}   {'PASS' if ok else 'MISS'}"
+        line = f"{name:<46} {text}   {'PASS' if ok else 'MISS'}"
         print(line, flush=True)
         row = {"name": name, "verdict": "PASS" if ok else "MISS", "line": line, **details}
+        self.results.append(row)
+        return row
+
+    def note(self, line: str, **details) -> dict:
+        """A line of explanation under a figure (printed, and kept in the summary and the JSON)."""
+        print(line, flush=True)
+        row = {"line": line, "verdict": None, **details}
         self.results.append(row)
         return row
 
@@ -145,7 +153,7 @@ class Run:
             "mode": "quick" if self.quick else "full",
             "date": datetime.now().astimezone().isoformat(timespec="seconds"),
             "seconds": round(time.time() - self.started, 1),
-            "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+            "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version(),
                         "django": django.get_version(), "platform": platform.platform(),
                         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)},
             "info": self.info,

@@ -7,9 +7,10 @@ Figure: ``import_people(path, actor=None)`` — calamine read, every rule of eve
 look-up hashes, the write in one transaction — into a fresh database each time (a copy of a migrated
 SQLite file in WAL mode; ``CREATE DATABASE … TEMPLATE`` on PostgreSQL) that already holds the 2,000
 enterprises whose credit codes the file cites. Baseline, in the same process: iterating every row of
-the same file with python-calamine. A further, instrumented run splits the time into read / validate /
-hash / encrypt / insert / other (the wrappers cost a few per cent); on PostgreSQL the same rows are
-then also written with COPY, for comparison with the ``bulk_create`` the importer uses.
+the same file with python-calamine, alternating with the imports so that both see the same load. A
+further, instrumented run splits the time into read / validate / hash / encrypt / orm / sql_insert /
+sql_other / commit (the wrappers cost a few per cent); on PostgreSQL the same rows are then also
+written with COPY, for comparison with the ``bulk_create`` the importer uses.
 
 The file (template headers from ``workerhub.core.imports.PEOPLE_COLUMNS``; valid unique ID numbers,
 existing county codes, credit codes of existing enterprises; phones and region codes sometimes typed
@@ -201,7 +202,7 @@ class Clock:
             try:
                 return fn(*args, **kwargs)
             finally:
-                key = phase(self) if callable(phase) else phase
+                key = phase(self, args) if callable(phase) else phase
                 self.spent[key] = self.spent.get(key, 0.0) + time.perf_counter() - t0
 
         return timed
@@ -218,8 +219,11 @@ def _patched(obj, name, value):
 
 
 def import_instrumented(path: Path, rows: int) -> dict:
-    """One import with timing wrappers around the reader, hashing, encryption and the writes."""
+    """One import with timing wrappers around the reader, hashing, encryption, the ORM and the SQL."""
     from contextlib import ExitStack
+
+    from django.db import connection
+    from django.db.backends.utils import CursorWrapper
 
     from workerhub.core import imports, pii
     from workerhub.core.scope import ScopedQuerySet
@@ -235,12 +239,10 @@ def import_instrumented(path: Path, rows: int) -> dict:
         def rows_timed():
             while True:
                 t0 = time.perf_counter()
-                try:
-                    row = next(it)
-                except StopIteration:
-                    clock.spent["read"] = clock.spent.get("read", 0.0) + time.perf_counter() - t0
+                row = next(it, None)
+                clock.spent["read"] += time.perf_counter() - t0
+                if row is None:
                     return
-                clock.spent["read"] = clock.spent.get("read", 0.0) + time.perf_counter() - t0
                 yield row
 
         return headers, rows_timed()
@@ -250,25 +252,39 @@ def import_instrumented(path: Path, rows: int) -> dict:
         clock.spent["before_write"] = time.perf_counter() - started
         return clock.wrap(real_write, "write")(*args, **kwargs)
 
+    def sql_phase(c, args):
+        if not c.writing:
+            return "sql_validate"
+        return "sql_insert" if str(args[1]).lstrip().upper().startswith("INSERT") else "sql_other"
+
     with ExitStack() as stack:
         stack.enter_context(_patched(imports, "read_xlsx", timed_read))
         stack.enter_context(_patched(imports, "_write", timed_write))
         stack.enter_context(_patched(imports, "lookup_hash", clock.wrap(
-            imports.lookup_hash, lambda c: "hash_write" if c.writing else "hash_validate")))
+            imports.lookup_hash, lambda c, _args: "hash_write" if c.writing else "hash_validate")))
         stack.enter_context(_patched(pii, "encrypt", clock.wrap(pii.encrypt, "encrypt")))
         stack.enter_context(_patched(ScopedQuerySet, "bulk_create", clock.wrap(ScopedQuerySet.bulk_create, "bulk")))
+        stack.enter_context(_patched(CursorWrapper, "execute", clock.wrap(CursorWrapper.execute, sql_phase)))
+        connection.ensure_connection()
+        stack.enter_context(_patched(connection, "commit", clock.wrap(connection.commit, "commit")))
         started = time.perf_counter()
         total = import_once(path, rows)
-    s = clock.spent
+    def s(key: str) -> float:
+        return clock.spent.get(key, 0.0)
+
+    write_sql = s("sql_insert") + s("sql_other")
     phases = {
-        "read": s.get("read", 0.0),
-        "validate": s["before_write"] - s.get("read", 0.0) - s.get("hash_validate", 0.0),
-        "hash": s.get("hash_validate", 0.0) + s.get("hash_write", 0.0),
-        "encrypt": s.get("encrypt", 0.0),
-        "insert": s.get("bulk", 0.0) - s.get("encrypt", 0.0),
-        "other": s.get("write", 0.0) - s.get("bulk", 0.0) - s.get("hash_write", 0.0),
+        "read": s("read"),  # calamine: open, parse, iterate
+        "validate": s("before_write") - s("read") - s("hash_validate"),  # rules, cells, region/employer look-ups
+        "hash": s("hash_validate") + s("hash_write"),  # HMAC look-up hashes of ID numbers and phones
+        "encrypt": s("encrypt"),  # Fernet, ID number and phone
+        "orm": s("write") - s("hash_write") - s("encrypt") - write_sql - s("commit"),  # Person(), bulk_create
+        "sql_insert": s("sql_insert"),  # executing the INSERT statements
+        "sql_other": s("sql_other"),  # the existing-rows look-up (IN over every hash), the audit row
+        "commit": s("commit"),
     }
-    return {"total": total, "phases": phases}
+    return {"total": total, "phases": phases, "bulk_create_excluding_encrypt": s("bulk") - s("encrypt"),
+            "raw": clock.spent}
 
 
 def copy_reference(rows: int) -> float:
@@ -300,16 +316,18 @@ def child(db: str, rows: int, repeats: int, quick: bool) -> None:
     fresh = Fresh(db)
     try:
         path = ensure_file(rows)
-        reads = []
-        for _ in range(max(3, repeats)):
+        # Reads and imports alternate, so that both see the same load on a shared machine.
+        reads, imports = [], []
+        for i in range(repeats):
             t0 = time.perf_counter()
             assert read_with_calamine(path) == rows
             reads.append(time.perf_counter() - t0)
-        imports = []
-        for i in range(repeats):
             fresh.reset()
             imports.append(import_once(path, rows))
-            say(f"  {db}: import {i + 1}/{repeats}: {imports[-1]:.2f} s")
+            say(f"  {db}: calamine read {reads[-1]:.2f} s, import {i + 1}/{repeats}: {imports[-1]:.2f} s")
+        t0 = time.perf_counter()
+        assert read_with_calamine(path) == rows
+        reads.append(time.perf_counter() - t0)
         fresh.reset()
         detail = import_instrumented(path, rows)
         if db == "pg":
@@ -320,11 +338,11 @@ def child(db: str, rows: int, repeats: int, quick: bool) -> None:
                    figure_label="median", baseline_label="calamine read", extra=f"{per_row:.0f} µs/row",
                    imports=imports, reads=reads, rows=rows, breakdown=detail)
         phases = detail["phases"]
-        parts = " · ".join(f"{k} {v:.2f} s" for k, v in phases.items())
-        print(f"    breakdown (instrumented run {detail['total']:.2f} s): {parts}", flush=True)
+        parts = " · ".join(f"{k} {v:.2f}" for k, v in phases.items())
+        run.note(f"    breakdown, s (instrumented run {detail['total']:.1f} s): {parts}")
         if "phases_copy_reference" in detail:
-            print(f"    COPY of the same {rows:,} encrypted rows: {detail['phases_copy_reference']:.2f} s "
-                  f"(bulk_create insert above: {phases['insert']:.2f} s)", flush=True)
+            run.note(f"    COPY of the same {rows:,} encrypted rows: {detail['phases_copy_reference']:.2f} s "
+                     f"(bulk_create without encryption above: {detail['bulk_create_excluding_encrypt']:.2f} s)")
         run.info.update(file=str(path), file_mb=round(path.stat().st_size / 1e6, 1), repeats=repeats)
         run.save()
     finally:

@@ -190,6 +190,10 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# --- Cache: per-process memory (dashboard aggregates, large list counts); tests cache nothing ---
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache" if ENV == "test"
+                      else "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Background tasks (imports, certificate issue, interest settlement) ---
 TASKS = {
     "default": {

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from . import audit, selectors, services
 from .models import AuditEntry, Organisation, Person, Region
+from .paging import cached_count
 from .pii import can_view_personal_data
 from .rules import RuleError, canonical_region_code
 
@@ -24,13 +25,13 @@ class Error(Schema):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100000, description="页码,从1开始")
+    page: int = Field(1, ge=1, le=1000, description="页码,从1开始(最多1000页;更多请加筛选条件)")
     page_size: int = Field(50, ge=1, le=200, description="每页条数,最大200")
 
 
 def paginate(qs, query: PageQuery) -> tuple[int, list]:
     start = (query.page - 1) * query.page_size
-    return qs.count(), list(qs[start:start + query.page_size])
+    return cached_count(qs), list(qs[start:start + query.page_size])
 
 
 class OrgRef(Schema):

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -24,6 +23,7 @@ from django.views.generic import TemplateView
 from . import audit, scope
 from .excel import write_xlsx
 from .models import AuditEntry, Region
+from .paging import ScopePaginator
 from .selectors import history
 
 
@@ -142,7 +142,7 @@ class ObjectListView(ScopedMixin, TemplateView):
             size = min(200, max(10, int(self.request.GET.get("page_size", 50))))
         except ValueError:
             size = 50
-        page = Paginator(qs, size).get_page(self.request.GET.get("page"))
+        page = ScopePaginator(qs, size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()

@@ -5,6 +5,7 @@ The natural key is the ID number (through its look-up hash), so re-importing a f
 same people instead of duplicating them. Errors name the row and column in Chinese.
 """
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -70,7 +71,18 @@ def _date(value) -> date | None:
 
 def import_people(source, *, actor, keep_good_rows: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Validate and import a people .xlsx; returns counts and every row's errors."""
+    """Validate and import a people .xlsx; returns counts and every row's errors.
+
+    The cyclic garbage collector is paused meanwhile: the rows are hundreds of thousands of small
+    long-lived objects, and its passes over them cost ~40% of a 100k-row import on SQLite (bench/)."""
+    gc.disable()
+    try:
+        return _import_people(source, actor=actor, keep_good_rows=keep_good_rows, progress=progress)
+    finally:
+        gc.enable()
+
+
+def _import_people(source, *, actor, keep_good_rows, progress) -> ImportResult:
     headers, rows = read_xlsx(source)
     result = ImportResult()
     missing = [h for h, _f, required, _ in PEOPLE_COLUMNS if required and h not in headers]

@@ -116,14 +116,17 @@ class Person(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     id_number = EncryptedTextField(_("身份证号码"))
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique through Meta.constraints rather than unique=True: PostgreSQL would add a useless LIKE index.
+    id_number_hash = models.CharField(max_length=64, editable=False)
     phone = EncryptedTextField(_("手机号码"), blank=True, null=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
-    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("所在地区"))
+    # The composite indexes below serve these foreign keys; single-column twins would only slow imports.
+    region = models.ForeignKey(Region, models.PROTECT, db_index=False, verbose_name=_("所在地区"))
     employer = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("工作单位")
+        Organisation, models.PROTECT, null=True, blank=True, db_index=False, related_name="employees",
+        verbose_name=_("工作单位")
     )
     occupation = models.CharField(_("职业(工种)"), max_length=80, blank=True)
     education = models.CharField(_("学历"), max_length=10, choices=Education.choices, blank=True)
@@ -146,7 +149,9 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         permissions = [("view_personal_data", _("查看完整的身份证号码和手机号码"))]
-        indexes = [models.Index(fields=["region", "name"]), models.Index(fields=["employer", "name"])]
+        indexes = [models.Index(fields=["region", "name"]), models.Index(fields=["employer", "name"]),
+                   models.Index(fields=["phone_hash"], name="person_phone_hash")]
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="person_id_number_hash_unique")]
 
     def __str__(self):
         return self.name
