@@ -126,3 +126,18 @@ def test_a_worker_assesses_and_applies_then_the_clerk_decides(hpf):
     assert "第1期" in clerk.get(application_url).content.decode()
     refused = clerk.post(application_url + "refuse/", {"reason": ""})
     assert refused.status_code == 302  # not allowed after disbursement; the page explains
+
+
+def test_a_clerk_runs_the_yearly_settlement_as_a_job_with_progress(hpf):
+    from workerhub.core.models import Job
+    from workerhub.housing.models import Posting
+
+    services.deposit(actor=hpf.users["huzhou_hpf"], account=hpf.account, amount=Decimal("3600"),
+                     idempotency_key="s", value_date=date(2024, 6, 1))
+    response = client_for(hpf, "huzhou_hpf").post("/housing/settle/", {"year": "2024"})
+    job = Job.objects.get(kind="hpf_interest")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "done" and job.done == job.total == 1  # the test backend runs tasks at once
+    assert Posting.objects.get(kind="interest").amount == Decimal("4.50")  # 3,600 × 30 days × 1.5% / 360
+    assert "4.50" in client_for(hpf, "huzhou_hpf").get(f"/jobs/{job.pk}/").content.decode()
+    assert client_for(hpf, "hangzhou").post("/housing/settle/", {"year": "2024"}).status_code == 403

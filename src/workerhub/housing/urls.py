@@ -19,4 +19,5 @@ urlpatterns = [
     path("applications/<int:pk>/loan/repay/", views.loan_repay, name="loan_repay"),
     path("applications/<int:pk>/<str:action>/", views.application_transition, name="application_transition"),
     path("statistics/", views.statistics, name="statistics"),
+    path("settle/", views.settle, name="settle"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from workerhub.core import scope
 from workerhub.core.excel import write_xlsx
 from workerhub.core.generic import Column, ObjectExportView, ObjectListView
-from workerhub.core.models import Person
+from workerhub.core.models import Job, Person
 from workerhub.core.pdf import PdfError
 from workerhub.core.selectors import history
 from workerhub.core.services import ServiceError
@@ -36,6 +36,7 @@ from .forms import (
     ReasonForm,
 )
 from .models import Entry, HpfAccount, Loan, LoanApplication
+from .tasks import run_interest_settlement
 
 
 def _errors_into(form, exc: ServiceError):
@@ -162,12 +163,20 @@ class AccountScope:
 
 
 class AccountList(AccountScope, ObjectListView):
+    template_name = "housing/account_list.html"
     columns = ACCOUNT_COLUMNS
     filter_form = AccountFilter
     default_sort = ("-opened_at",)
     title = _("公积金账户")
     create_url = "housing:account_open"
     export_url = "housing:account_export"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_settle"] = "hpf_clerk" in self.request.user.roles()
+        ctx["last_year"] = date.today().year if date.today() >= date(date.today().year, 6, 30) else \
+            date.today().year - 1
+        return ctx
 
 
 class AccountExport(AccountScope, ObjectExportView):
@@ -377,3 +386,24 @@ def statistics(request):
         raise PermissionDenied
     return render(request, "housing/statistics.html", {"title": _("灵活就业人员公积金统计"),
                                                        "stats": selectors.statistics(request.user)})
+
+
+@login_required
+@require_POST
+def settle(request):
+    """A clerk starts the yearly interest settlement of the centre's region as a background job."""
+    bindings = [b for b in request.user.bindings() if b.role == "hpf_clerk"]
+    if not bindings:
+        raise PermissionDenied
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= date.today().year:
+        messages.error(request, _("请输入正确的结息年度"))
+        return redirect("housing:account_list")
+    region = bindings[0].organisation.region_id
+    job = Job.objects.create(kind="hpf_interest", created_by=request.user, region_id=region,
+                             params={"year": year, "region": region, "filename": f"{year}年度结息"})
+    run_interest_settlement.enqueue(job.pk)
+    return redirect("job_detail", pk=job.pk)
