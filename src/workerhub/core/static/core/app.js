@@ -18,7 +18,7 @@ function drawCharts(root) {
       grid: { left: 48, right: 16, top: 16, bottom: 60 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.map((d) => d.name), axisLabel: { rotate: data.length > 8 ? 35 : 0 } },
-      yAxis: { type: "value" },
+      yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", data: data.map((d) => d.value), itemStyle: { color: "#b3261e" } }],
     });
     window.addEventListener("resize", () => chart.resize());
