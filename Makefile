@@ -56,6 +56,7 @@ test-pg:
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi
 
 bench: setup
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench
 
 messages: venv

@@ -7,34 +7,20 @@ Each app contributes a router; region scope applies inside every endpoint throug
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
 
+from .core.api import API_AUTH
 from .core.api import router as core_router
-from .core.models import ApiToken
 from .core.services import ServiceError
 from .housing.api import router as housing_router
-
-
-class TokenAuth(HttpBearer):
-    openapi_description = "个人 API 令牌(在“API 令牌”页面创建)"
-
-    def authenticate(self, request, token):
-        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
-        if row is None or not row.user.is_active or (row.expires_at and row.expires_at < timezone.now()):
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
-
+from .stations.api import router as stations_router
 
 api = NinjaAPI(
     title="WorkerHub API",
     version="1",
     description="职工之家 WorkerHub 接口。列表分页:?page=1&page_size=50(最大200);区域权限适用于所有接口。",
-    auth=[TokenAuth(), SessionAuth()],
+    auth=API_AUTH,
     urls_namespace="api",
 )
 
@@ -112,3 +98,4 @@ def _http(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/", housing_router)
+api.add_router("/", stations_router)

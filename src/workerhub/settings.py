@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "workerhub.core",
     "workerhub.housing",
+    "workerhub.stations",
 ]
 
 MIDDLEWARE = [
@@ -190,9 +191,11 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# --- Cache: per-process memory (dashboard aggregates, large list counts); tests cache nothing ---
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache" if ENV == "test"
-                      else "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Cache: per-process memory (dashboard aggregates, large list counts); tests cache nothing unless
+# WORKERHUB_CACHE=locmem (the benchmarks measure with the cache a server would have) ---
+_CACHE = os.environ.get("WORKERHUB_CACHE", "dummy" if ENV == "test" else "locmem")
+CACHES = {"default": {"BACKEND": {"dummy": "django.core.cache.backends.dummy.DummyCache",
+                                  "locmem": "django.core.cache.backends.locmem.LocMemCache"}[_CACHE]}}
 
 # --- Background tasks (imports, certificate issue, interest settlement) ---
 TASKS = {
@@ -208,7 +211,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", *os.environ.get("WORKERHUB_TILE_HOSTS", "").split()],
+    # Map tiles (stations finder): GaoDe by default, see stations/conf.py; WORKERHUB_TILE_HOSTS replaces the list.
+    "img-src": [CSP.SELF, "data:", *os.environ.get("WORKERHUB_TILE_HOSTS", "https://*.is.autonavi.com").split()],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

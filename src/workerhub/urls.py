@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("housing/", include("workerhub.housing.urls")),
+    path("stations/", include("workerhub.stations.urls")),
     path("", include("workerhub.core.urls")),
 ]

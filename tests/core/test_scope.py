@@ -181,6 +181,12 @@ COVERED = {
     "housing:account_deposit", "housing:account_assess", "housing:application_list", "housing:application_detail",
     "housing:application_transition", "housing:loan_repay", "housing:statistics", "housing:settle",
     "api:quote", "api:list_accounts", "api:get_account", "api:deposit", "api:assessment",
+    # stations — tests/stations/test_views.py, test_api.py, test_visits_ratings.py, test_import.py
+    "stations:finder", "stations:list", "stations:export", "stations:create", "stations:import",
+    "stations:import_template", "stations:ratings", "stations:rating_moderate", "stations:network", "stations:photo",
+    "stations:detail", "stations:edit", "stations:plate", "stations:checkin", "stations:rate", "stations:events",
+    "stations:event_delete", "stations:photo_add", "stations:photo_delete",
+    "api:nearest_stations", "api:list_stations", "api:get_station",
 }
 
 

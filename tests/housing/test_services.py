@@ -3,14 +3,14 @@ worker would see them. Expected figures are worked out by hand in the comments."
 
 from datetime import date
 from decimal import Decimal
-from unittest import mock
 
 import pytest
+from django.db import IntegrityError
 
 from workerhub.core.models import AuditEntry
 from workerhub.core.services import ServiceError
 from workerhub.housing import services, settlement
-from workerhub.housing.models import Entry, HpfAccount, Loan, Posting
+from workerhub.housing.models import HpfAccount, Loan, Posting
 
 
 def test_opening_checks_base_and_ratio_against_the_policy(world):
@@ -125,22 +125,18 @@ def test_a_failure_mid_settlement_leaves_no_account_half_settled_and_a_retry_com
     for i, a in enumerate(accounts):
         services.deposit(actor=clerk, account=a, amount=Decimal("3600"), idempotency_key=f"s{i}",
                          value_date=date(2024, 6, 1))
-    real = Entry.objects.bulk_create
-    calls = {"n": 0}
-
-    def flaky(objs, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:  # the second chunk's entries: the database "fails"
-            raise RuntimeError("disk full")
-        return real(objs, *args, **kwargs)
-
-    with mock.patch.object(Entry.objects, "bulk_create", side_effect=flaky), pytest.raises(RuntimeError):
+    # A real database error in the second chunk: a stray row already holds the idempotency key that chunk's
+    # second account will need, so its insert violates the unique constraint (on either database's code path).
+    blocker = Posting.objects.create(account=accounts[0], kind="deposit", amount=Decimal("1"),
+                                     idempotency_key=f"interest:2024:{accounts[3].pk}", value_date=date(2100, 1, 1))
+    with pytest.raises(IntegrityError):
         settlement.settle_interest(year=2024, chunk=2)
     # Chunk 1 (two accounts) committed whole; chunk 2 left nothing, not even its postings.
     settled = set(Posting.objects.filter(kind="interest").values_list("account_id", flat=True))
     assert settled == {accounts[0].pk, accounts[1].pk}
     for posting in Posting.objects.filter(kind="interest"):
         assert posting.entries.count() == 2
+    blocker.delete()
     assert settlement.settle_interest(year=2024, chunk=2)["settled"] == 2
     assert Posting.objects.filter(kind="interest").count() == 4
     # 3,600 × 30 days × 1.5% / 360 = 4.50 each

@@ -3,13 +3,32 @@
 from datetime import date
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.security import HttpBearer, SessionAuth
 
 from . import audit, selectors, services
-from .models import AuditEntry, Organisation, Person, Region
+from .models import ApiToken, AuditEntry, Organisation, Person, Region
 from .paging import cached_count
 from .pii import can_view_personal_data
 from .rules import RuleError, canonical_region_code
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "个人 API 令牌(在“API 令牌”页面创建)"
+
+    def authenticate(self, request, token):
+        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
+        if row is None or not row.user.is_active or (row.expires_at and row.expires_at < timezone.now()):
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+# Token first, then the web session (CSRF-checked for unsafe methods); apps with public endpoints that show a
+# logged-in caller more (stations) try the same list themselves.
+API_AUTH = [TokenAuth(), SessionAuth()]
 
 router = Router(tags=["基础"])
 

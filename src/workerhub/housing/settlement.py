@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Func, OuterRef, Sum, Value, When
 from django.db.models.functions import Cast
 
@@ -53,8 +53,37 @@ def accounts_to_settle(year: int, region: str | None = None):
     return qs.in_region(region) if region else qs
 
 
+# On PostgreSQL one statement per chunk computes, inserts and balances (exact numeric arithmetic, data-modifying
+# CTEs): 2.4× faster than building ORM objects at 1,000,000 accounts (bench/housing_settlement.py). SQLite has
+# neither, so it keeps the portable path below; both give the same figures to the fen (tests run on both).
+_PG_CHUNK = """
+WITH agg AS (
+    SELECT e.account_id,
+           round(sum(e.amount * CASE WHEN p.value_date < %(start)s THEN %(days)s
+                                     ELSE (%(end)s::date - p.value_date) + 1 END) * %(rate)s / 100 / 360, 2)
+           AS interest
+    FROM housing_entry e JOIN housing_posting p ON p.id = e.posting_id
+    WHERE e.account_id = ANY(%(ids)s) AND e.book = 'member' AND p.value_date <= %(end)s
+    GROUP BY e.account_id),
+ins AS (
+    INSERT INTO housing_posting (account_id, kind, amount, idempotency_key, value_date, posted_at, memo, policy_id,
+                                 actor_id)
+    SELECT account_id, 'interest', interest, 'interest:' || %(year)s || ':' || account_id, %(end)s, now(),
+           %(memo)s, %(policy)s, %(actor)s
+    FROM agg WHERE interest > 0
+    RETURNING id, account_id, amount),
+ent AS (
+    INSERT INTO housing_entry (posting_id, account_id, book, amount)
+    SELECT id, account_id, 'member', amount FROM ins
+    UNION ALL SELECT id, NULL, 'interest', -amount FROM ins)
+SELECT count(*), coalesce(sum(amount), 0) FROM ins
+"""
+
+
 def settle_interest(*, year: int, region: str | None = None, chunk: int = 5000, actor=None,
                     progress: Callable[[int, int], None] | None = None) -> dict:
+    """Settle the year for every active account not yet settled. Keep ``chunk`` at 5,000 or below: at 20,000
+    ids PostgreSQL's plan for the aggregate turns into a scan of every posting per chunk (10× slower)."""
     start, end = period(year)
     deposit_rate = policy.deposit_rate_on(end)
     rate = deposit_rate.rate
@@ -63,6 +92,18 @@ def settle_interest(*, year: int, region: str | None = None, chunk: int = 5000, 
     total, settled, paid = len(ids), 0, Decimal(0)
     for i in range(0, total, chunk):
         part = ids[i:i + chunk]
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_PG_CHUNK, {"start": start, "end": end, "days": int(days_in_year), "rate": rate,
+                                           "ids": part, "year": str(year), "memo": f"{year}年度结息 年利率{rate}%",
+                                           "policy": deposit_rate.policy_id,
+                                           "actor": actor.pk if actor is not None else None})
+                count, amount = cursor.fetchone()
+            settled += count
+            paid += Decimal(amount)
+            if progress:
+                progress(min(i + chunk, total), total)
+            continue
         with transaction.atomic():
             days = Case(
                 When(posting__value_date__lt=start, then=Cast(Value(days_in_year), DecimalField(max_digits=10, decimal_places=0))),

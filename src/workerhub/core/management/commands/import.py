@@ -3,26 +3,33 @@
 import sys
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from workerhub.core.imports import import_people
 from workerhub.core.models import User
 
-IMPORTERS = {"people": import_people}  # other apps register stations, scores, … as they land
+IMPORTERS = {"people": import_people}
+# Importers of domain apps are their own commands (core imports no domain app): `import stations FILE` runs
+# `stations import FILE` with the same flags.
+DELEGATED = {"stations": ("stations", "import")}
 
 
 class Command(BaseCommand):
     help = "Import an Excel file: workerhub import people FILE.xlsx [--keep-good-rows] [--user NAME]"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=sorted([*IMPORTERS, *DELEGATED]))
         parser.add_argument("file", type=Path)
         parser.add_argument("--keep-good-rows", action="store_true",
                             help="import the valid rows even if some rows are bad (default: all or nothing)")
         parser.add_argument("--user", help="import as this user: region scope and audit apply")
 
     def handle(self, kind, file, keep_good_rows, user, **options):
+        if kind in DELEGATED:
+            flags = [*(["--keep-good-rows"] if keep_good_rows else []), *(["--user", user] if user else [])]
+            return call_command(*DELEGATED[kind], str(file), *flags, stdout=self.stdout, stderr=self.stderr)
         if not file.exists() or file.suffix.lower() != ".xlsx":
             raise CommandError(f"需要一个存在的 .xlsx 文件:{file}", returncode=2)
         actor = None
