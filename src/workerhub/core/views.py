@@ -1,8 +1,6 @@
 """Pages of the foundations: thin — parse input, call one service or selector, render."""
 
-import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -28,6 +26,7 @@ from .forms import (
 )
 from .generic import Column, ObjectDetailView, ObjectEditView, ObjectExportView, ObjectListView
 from .imports import PEOPLE_COLUMNS
+from .jobs import start_upload_job
 from .models import ApiToken, AuditEntry, Job, Organisation, Person
 from .pii import can_view_personal_data
 from .tasks import run_people_import
@@ -197,18 +196,8 @@ def person_import(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        folder = settings.MEDIA_ROOT / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{uuid.uuid4().hex}.xlsx"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        bindings = request.user.bindings()
-        job = Job.objects.create(kind="import_people", created_by=request.user,
-                                 region_id=bindings[0].organisation.region_id if bindings else None,
-                                 params={"path": str(path), "keep_good_rows": form.cleaned_data["keep_good_rows"],
-                                         "filename": form.cleaned_data["file"].name[:200]})
-        run_people_import.enqueue(job.pk)
+        job = start_upload_job(user=request.user, kind="import_people", task=run_people_import,
+                               upload=form.cleaned_data["file"], keep_good_rows=form.cleaned_data["keep_good_rows"])
         return redirect("job_detail", pk=job.pk)
     return render(request, "core/import.html", {"form": form, "title": _("导入人员"),
                                                 "template_url": "person_template"},

@@ -5,7 +5,6 @@ moderation and the network page. Thin: each parses input, calls one service or s
 import uuid
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from workerhub.core import scope
 from workerhub.core.excel import write_xlsx
 from workerhub.core.forms import ImportForm
 from workerhub.core.generic import Column, ObjectExportView, ObjectListView
-from workerhub.core.models import Job
+from workerhub.core.jobs import start_upload_job
 from workerhub.core.pdf import PdfError
 from workerhub.core.selectors import history
 from workerhub.core.services import ServiceError
@@ -294,18 +293,8 @@ def station_import(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        folder = settings.MEDIA_ROOT / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{uuid.uuid4().hex}.xlsx"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        bindings = request.user.bindings()
-        job = Job.objects.create(kind="import_stations", created_by=request.user,
-                                 region_id=bindings[0].organisation.region_id if bindings else None,
-                                 params={"path": str(path), "keep_good_rows": form.cleaned_data["keep_good_rows"],
-                                         "filename": form.cleaned_data["file"].name[:200]})
-        run_station_import.enqueue(job.pk)
+        job = start_upload_job(user=request.user, kind="import_stations", task=run_station_import,
+                               upload=form.cleaned_data["file"], keep_good_rows=form.cleaned_data["keep_good_rows"])
         return redirect("job_detail", pk=job.pk)
     return render(request, "stations/import.html", {"form": form, "title": _("导入服务站点")},
                   status=400 if request.method == "POST" else 200)

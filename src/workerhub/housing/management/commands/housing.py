@@ -2,41 +2,20 @@
 
 ``quote`` prints a table (or JSON with ``--json``) and exits 0; bad arguments exit 2 with one line on stderr."""
 
-import argparse
 import json
 import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from workerhub.core.commandline import OneLineCommand, OneLineParser, fail
 from workerhub.core.services import ServiceError
 from workerhub.housing.api import QuoteIn, make_quote, quote_out
 
 
-def one_line_error(message):
-    """argparse prints usage plus the error; the CLI contract is one line on stderr and exit code 2."""
-    sys.stderr.write(f"错误:{message}\n")
-    sys.exit(2)
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        one_line_error(message)
-
-
-def fail(message: str):
-    raise CommandError(message, returncode=2)
-
-
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "住房公积金:贷款试算(quote)、年度结息(settle)、利率调整后重定价(reprice)"
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = one_line_error
-        return parser
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True, parser_class=OneLineParser)

@@ -5,42 +5,21 @@
 the web page; ``workerhub import stations FILE.xlsx`` routes here too).
 """
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from workerhub.core.commandline import OneLineCommand, OneLineParser, fail
 from workerhub.core.models import User
 from workerhub.core.services import ServiceError
 from workerhub.stations import selectors
 from workerhub.stations.api import parse_at
 
 
-def one_line_error(message):
-    """argparse prints usage plus the error; the CLI contract is one line on stderr and exit code 2."""
-    sys.stderr.write(f"错误:{message}\n")
-    sys.exit(2)
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        one_line_error(message)
-
-
-def fail(message: str):
-    raise CommandError(message, returncode=2)
-
-
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "户外劳动者服务站点:最近的站点(nearest)、Excel 导入(import)、重算设施位与达标得分(reindex)"
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = one_line_error
-        return parser
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True, parser_class=OneLineParser)
