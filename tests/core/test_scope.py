@@ -178,7 +178,7 @@ COVERED = {
     # housing — tests/housing/test_views.py and test_api.py
     "housing:home", "housing:calculator", "housing:calculator_download", "housing:account_list",
     "housing:account_export", "housing:account_open", "housing:account_detail", "housing:account_confirm",
-    "housing:account_deposit", "housing:account_assess", "housing:application_list", "housing:application_detail",
+    "housing:account_deposit", "housing:account_assess", "housing:account_withdraw", "housing:application_list", "housing:application_detail",
     "housing:application_transition", "housing:loan_repay", "housing:statistics", "housing:settle",
     "api:quote", "api:list_accounts", "api:get_account", "api:deposit", "api:assessment",
     # stations — tests/stations/test_views.py, test_api.py, test_visits_ratings.py, test_import.py

@@ -141,3 +141,18 @@ def test_a_clerk_runs_the_yearly_settlement_as_a_job_with_progress(hpf):
     assert Posting.objects.get(kind="interest").amount == Decimal("4.50")  # 3,600 × 30 days × 1.5% / 360
     assert "4.50" in client_for(hpf, "huzhou_hpf").get(f"/jobs/{job.pk}/").content.decode()
     assert client_for(hpf, "hangzhou").post("/housing/settle/", {"year": "2024"}).status_code == 403
+
+
+def test_a_clerk_records_a_withdrawal_and_closes_the_account_on_the_page(hpf):
+    services.deposit(actor=hpf.users["huzhou_hpf"], account=hpf.account, amount=Decimal("1000"), idempotency_key="d")
+    clerk = client_for(hpf, "huzhou_hpf")
+    url = f"/housing/accounts/{hpf.account.pk}/withdraw/"
+    clerk.post(url, {"amount": "1000.01", "reason": "租房", "idempotency_key": "w0"})
+    assert services.balance(hpf.account) == Decimal("1000.00")  # refused: more than the balance
+    clerk.post(url, {"amount": "300", "reason": "租房", "idempotency_key": "w1"})
+    clerk.post(url, {"amount": "300", "reason": "租房", "idempotency_key": "w1"})  # resubmitted: once
+    assert services.balance(hpf.account) == Decimal("700.00")
+    clerk.post(url, {"reason": "离开湖州", "close": "on", "idempotency_key": "w2"})
+    hpf.account.refresh_from_db()
+    assert hpf.account.status == "closed" and services.balance(hpf.account) == 0
+    assert client_for(hpf, "zhao").post(url, {"amount": "1", "reason": "x", "idempotency_key": "w3"}).status_code == 404

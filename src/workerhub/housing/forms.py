@@ -67,6 +67,24 @@ class DepositForm(forms.Form):
         self.fields["idempotency_key"].initial = f"web:{uuid.uuid4()}"
 
 
+class WithdrawForm(forms.Form):
+    amount = forms.DecimalField(label=_("提取金额(元)"), min_value=Decimal("0.01"), max_value=10_000_000,
+                                decimal_places=2, required=False, help_text=_("销户时不填,全部余额提取"))
+    reason = forms.CharField(label=_("提取原因"), max_length=200)
+    close = forms.BooleanField(label=_("提取全部余额并销户"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["idempotency_key"].initial = f"web:{uuid.uuid4()}"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("close") and not data.get("amount"):
+            self.add_error("amount", _("请填写提取金额,或勾选销户"))
+        return data
+
+
 class AssessForm(forms.Form):
     principal = forms.DecimalField(label=_("申请金额(元)"), min_value=1, max_value=10_000_000, decimal_places=2)
     years = forms.IntegerField(label=_("贷款年限(年)"), min_value=1, max_value=30)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/<int:pk>/confirm/", views.account_confirm, name="account_confirm"),
     path("accounts/<int:pk>/deposit/", views.account_deposit, name="account_deposit"),
     path("accounts/<int:pk>/assess/", views.account_assess, name="account_assess"),
+    path("accounts/<int:pk>/withdraw/", views.account_withdraw, name="account_withdraw"),
     path("applications/", views.ApplicationList.as_view(), name="application_list"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/loan/repay/", views.loan_repay, name="loan_repay"),

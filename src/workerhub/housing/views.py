@@ -34,6 +34,7 @@ from .forms import (
     OpenAccountForm,
     PrepayForm,
     ReasonForm,
+    WithdrawForm,
 )
 from .models import Entry, HpfAccount, Loan, LoanApplication
 from .tasks import run_interest_settlement
@@ -221,6 +222,7 @@ def account_detail(request, pk):
         "title": str(account), "account": account, "balance": services.balance(account),
         "ledger": selectors.ledger(account), "can_change": can_change,
         "deposit_form": DepositForm() if account.status == "active" else None,
+        "withdraw_form": WithdrawForm() if account.status == "active" and can_change else None,
         "assess_form": AssessForm(initial={"years": 20, "method": "equal_instalment", "home": "first"}),
         "applications": account.applications.select_related("loan").order_by("-applied_at"),
         "history": history(account)})
@@ -256,6 +258,26 @@ def account_deposit(request, pk):
     else:
         messages.error(request, "; ".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items()
                                           if k in form.fields))
+    return redirect("housing:account_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def account_withdraw(request, pk):
+    """A clerk records a withdrawal, or closes the account paying out the whole balance (SPEC §6.2)."""
+    account = _account(request.user, pk, "change")
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            posting = services.withdraw(actor=request.user, account=account, amount=d["amount"], reason=d["reason"],
+                                        idempotency_key=d["idempotency_key"], close=d["close"])
+            messages.success(request, _("已销户") if d["close"] else
+                             _("已提取 %(amount)s 元") % {"amount": posting.amount})
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "; ".join(v[0] for v in form.errors.values()))
     return redirect("housing:account_detail", pk=pk)
 
 
