@@ -199,7 +199,8 @@ def setup_postgis() -> str | None:
         return None
 
 
-def postgis_nearest(lat: float, lon: float, mask: int, limit: int = 10) -> list[tuple[float, int]]:
+def postgis_nearest(lat: float, lon: float, mask: int, limit: int = 10, *, rows_out: list | None = None
+                    ) -> list[tuple[float, int]]:
     from django.db import connection
 
     from workerhub.stations import geo
@@ -209,7 +210,38 @@ def postgis_nearest(lat: float, lon: float, mask: int, limit: int = 10) -> list[
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
+    if rows_out is not None:
+        rows_out.extend(rows)
     return sorted((geo.haversine_m(lat, lon, r[3], r[4]), r[0]) for r in rows)
+
+
+def postgis_full(lat: float, lon: float, mask: int, limit: int = 10) -> list[dict]:
+    """The PostGIS query plus the same result dicts as nearest_stations (open now, hours today, brand label):
+    what a PostGIS-backed nearest_stations would cost. Information only."""
+    from django.utils import timezone
+
+    from workerhub.stations import rules, selectors
+
+    rows: list = []
+    ordered = postgis_nearest(lat, lon, mask, limit, rows_out=rows)
+    by_id = {r[0]: r for r in rows}
+    at = timezone.now()
+    today = timezone.localtime(at).date()
+    brands = rules.brands()
+    out = []
+    for distance, pk in ordered:
+        (_id, code, name, s_lat, s_lon, status, reason, amenities, services, address, brand, access, region,
+         s_hours) = by_id[pk]
+        label = brands.get(brand)
+        # Django registers a text loader for jsonb (JSONField decodes): decode here like the ORM would.
+        s_hours, amenities, services = (json.loads(v) if isinstance(v, str) else v
+                                        for v in (s_hours, amenities, services))
+        out.append({"id": pk, "code": code, "name": name, "distance_m": int(distance + 0.5), "lat": s_lat,
+                    "lon": s_lon, "open_now": selectors._open_at(s_hours, at) if status == "open" else False,
+                    "status": status, "status_reason": reason, "amenities": amenities, "services": services,
+                    "address": address, "brand": brand, "brand_label": label.zh if label else brand,
+                    "access": access, "region": region, "hours_today": selectors._hours_today(s_hours, today)})
+    return out
 
 
 # --- measurement (child process, one database) -------------------------------------------------------
@@ -283,6 +315,8 @@ def measure_backend(vendor: str, n: int, n_queries: int, rebuild: bool) -> dict:
             it = iter(points * 2)
             pg = time_calls(lambda i=it, mm=m: postgis_nearest(*next(i), mm), len(points))
             row["postgis"] = pg.samples
+            it = iter(points * 2)
+            row["postgis_full"] = time_calls(lambda i=it, mm=m: postgis_full(*next(i), mm), len(points)).samples
             differ = 0
             for lat, lon in points[:50]:
                 ref = [(int(d + 0.5), pk) for d, pk in postgis_nearest(lat, lon, m)]
@@ -398,6 +432,11 @@ def report(run: Run, results: dict[str, dict]) -> None:
                                figure_label=q, baseline_label="PostGIS <->",
                                extra=("issue #4 ≤2×: " + ("PASS" if ISSUE_TARGET.met(getattr(ours, q), getattr(ref, q))
                                                           else "MISS")) if vendor == "postgresql" else "")
+                if vendor == "postgresql" and postgis[label].get("postgis_full"):
+                    full = Stats(postgis[label]["postgis_full"])
+                    for q in ("p50", "p95"):
+                        run.report(f"{name} nearest10 {label} vs PostGIS+same dicts {q}", getattr(ours, q),
+                                   getattr(full, q), None, figure_label=q, baseline_label="PostGIS+dicts")
                 if vendor == "postgresql":
                     run.note(f"    PostGIS top-10 (re-sorted by haversine) differs from ours at "
                              f"{postgis[label]['postgis_differs']}/50 points (geography <-> is spheroidal)")

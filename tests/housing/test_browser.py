@@ -40,8 +40,8 @@ def test_the_public_calculator_on_a_phone(transactional_db, django_db_serialized
     page.get_by_role("button", name="计算").click()
     # The seed's example: ¥2,989.11 a month, ¥127,003.15 less interest than at 4% (see tests/housing/test_api.py).
     result = page.locator("#result")
-    expect(result).to_contain_text("2989.11")
-    expect(result).to_contain_text("127003.15")
+    expect(result).to_contain_text("2,989.11")
+    expect(result).to_contain_text("127,003.15")
     expect(page.locator("#calc-chart canvas")).to_be_visible()
     assert "rate=3.1" in page.url  # the result is a link one can send to someone else
     with page.expect_download() as info:
@@ -63,6 +63,6 @@ def test_a_clerk_confirms_an_account_and_records_a_deposit(browser_hpf, live_ser
     expect(page.locator(".msg.success")).to_contain_text("账户已确认")
     page.locator("#id_amount").fill("2400")
     page.get_by_role("button", name="缴存", exact=True).click()
-    expect(page.locator("#balance")).to_have_text("2400.00")
+    expect(page.locator("#balance")).to_have_text("2,400.00")
     assert services.balance(browser_hpf.account) == Decimal("2400.00")
     assert console_errors == []

@@ -61,7 +61,7 @@ def test_the_public_calculator_works_without_login(db):
              "&city=&home=first")
     page = Client().get(f"/housing/calculator/?{query}")
     text = page.content.decode()
-    assert page.status_code == 200 and "2989.11" in text and "127003.15" in text
+    assert page.status_code == 200 and "2,989.11" in text and "127,003.15" in text
     xlsx = Client().get(f"/housing/calculator/schedule.xlsx?{query}")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     pdf = Client().get(f"/housing/calculator/schedule.pdf?{query}")

@@ -75,7 +75,8 @@ class WithdrawForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        # Its own element ids: the deposit form on the same page also has an "amount" box.
+        super().__init__(*args, label_suffix="", auto_id="withdraw_%s", **kwargs)
         self.fields["idempotency_key"].initial = f"web:{uuid.uuid4()}"
 
     def clean(self):

@@ -1,6 +1,7 @@
 """Template helpers shared by every app (loaded as a builtin)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -35,3 +36,23 @@ def sort_link(column, sort, sort_query):
     target = ("-" if desc else "") + column.sort
     sep = "&" if sort_query else ""
     return format_html('<a href="?{}{}sort={}">{} {}</a>', sort_query, sep, target, column.label, arrow)
+
+
+@register.filter
+def money(value):
+    """``182,000,000.00``: amounts in yuan with thousands separators, whatever the locale's grouping."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except ArithmeticError:
+        return value
+
+
+@register.filter
+def thousands(value):
+    """``26,000``: whole numbers with thousands separators."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value
