@@ -270,7 +270,11 @@ def measure_backend(vendor: str, n: int, n_queries: int, rebuild: bool) -> dict:
             out["info"]["build"] = f"reused {have:,} stations"
         out["info"]["database"] = dbname
     else:
-        path = Path(tempfile.mkdtemp(prefix="workerhub_bench_stations_")) / "bench.sqlite3"
+        import atexit
+
+        tmp = tempfile.mkdtemp(prefix="workerhub_bench_stations_")
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # rebuilt every run (≈ 20 s)
+        path = Path(tmp) / "bench.sqlite3"
         setup_django(sqlite=path)
         migrate()
         out["info"]["build"] = build(n, vendor)

@@ -12,7 +12,7 @@
 from datetime import datetime
 
 from django.db.models import F, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
@@ -88,7 +88,9 @@ def parse_at(value: str | None) -> datetime | None:
 def nearest_stations(request, query: Query[NearestQuery]):
     results = selectors.nearest_stations(query.lat, query.lon, amenities=query.amenity or (),
                                          open_now=query.open_now, at=parse_at(query.at), limit=query.limit)
-    return {"results": results}
+    # The rows are built by our own selector in the documented shape (NearestOut, checked by the schema tests and
+    # schemathesis); validating them again costs ~0.7 ms of a ~3.5 ms request (bench/stations_nearest.py).
+    return JsonResponse({"results": results})
 
 
 class StationOut(Schema):

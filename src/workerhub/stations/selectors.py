@@ -197,17 +197,22 @@ def nearest_stations(lat, lon, amenities=(), open_now: bool = False, at: datetim
     details = Station.objects.only(*PUBLIC_FIELDS).in_bulk([pk for _d, pk in top])
     today = timezone.localtime(at).date()
     results = []
+    by_schedule: dict[str, tuple] = {}  # a few schedules serve many stations: work each out once per call
     for distance, pk in top:
         s = details[pk]
+        key = json.dumps(s.hours, sort_keys=True)
+        if key not in by_schedule:
+            by_schedule[key] = (_open_at(s.hours, at), _hours_today(s.hours, today))
+        open_then, hours_today = by_schedule[key]
         is_open = False
         if s.status == Station.Status.OPEN:
-            is_open = opened[pk] if open_now else _open_at(s.hours, at)
+            is_open = opened[pk] if open_now else open_then
         results.append({
             "id": s.pk, "code": s.code, "name": s.name, "distance_m": int(distance + 0.5), "lat": s.lat,
             "lon": s.lon, "open_now": is_open, "status": s.status, "status_reason": s.status_reason,
             "amenities": list(s.amenities), "services": list(s.services), "address": s.address, "brand": s.brand,
             "brand_label": s.brand_label, "access": s.access, "region": s.region_id,
-            "hours_today": _hours_today(s.hours, today),
+            "hours_today": hours_today,
         })
     return results
 
