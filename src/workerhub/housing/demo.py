@@ -41,7 +41,8 @@ def build(stdout=None, scale: float = 1.0) -> None:
     total = (DEPOSITED * Decimal(str(scale))).quantize(Decimal("0.01"))
     _pilot_accounts(huzhou, count - 1, total - Decimal(470000))
     if stdout:
-        stdout.write(f"公积金账户 {HpfAccount.objects.count()},朱超家庭贷款 {zhu.principal} 元")
+        stdout.write(f"公积金账户 {HpfAccount.objects.count()},朱超家庭贷款 {zhu.principal} 元;"
+                     f"演示账号 zhuchao(职工,朱超的公积金账户与贷款,密码同下)")
 
 
 def _person(name, idn, region, phone):
