@@ -4,7 +4,7 @@ Skill-level certificate (《职业技能等级证书编码规则(试行)》, 人
 source http://www.jmdrkj.cn/209234.html): 1 capital letter + 21 digits = 22 characters —
 issuer type (Y 用人单位 / S 社会培训评价组织), institution code (4; 0000 = filed with the province),
 province (2, GB/T 2260, Zhejiang 33), site serial (6), issue year (2), level (1: 5 = 五级 … 1 = 一级),
-certificate serial (6). Published example: ``Y000123XXXXXX195000001``.
+certificate serial (6). Example: ``Y000133000001244000123`` (Y · 0001 · 33 · 000001 · 24 · level 4 · 000123).
 
 Legacy 职业资格证书 (pre-2020, research/union.md §5.5, https://www.qqbanlv.com/wenku/12/315172.html): 16 digits —
 year(2) + province/sector(2) + city(2) + institution type(1) + institution serial(3) + level(1) + serial(5).
@@ -12,7 +12,7 @@ Accepted on verification only, parsed loosely and flagged ``legacy``.
 
 Enterprise-recognition certificate (WorkerHub's own format, no national rule exists): ``QY-<USCC>-<YY>-<NNNNNN>``,
 i.e. "QY" (企业), the issuing enterprise's 18-character unified social credit code (GB 32100, check character
-verified), the 2-digit issue year and a 6-digit serial — 31 characters, e.g. ``QY-91330300MA2AXXXXXX-25-000001``.
+verified), the 2-digit issue year and a 6-digit serial — 31 characters, e.g. ``QY-91350100M000100Y43-25-000001``.
 """
 
 import re
