@@ -25,21 +25,32 @@ if ENV not in {"development", "test", "production"}:
 PRODUCTION = ENV == "production"
 
 
+def _dev_certificate_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
 def _dev_secrets() -> dict:
-    """Keys for development and tests: generated once into var/, never used in production."""
-    path = VAR_DIR / "dev-secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
+    """Keys for development and tests: generated once into var/ (missing ones added), never used in production."""
     from cryptography.fernet import Fernet
 
-    values = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "WORKERHUB_FIELD_KEYS": Fernet.generate_key().decode(),
-        "WORKERHUB_LOOKUP_KEY": secrets.token_urlsafe(32),
+    makers = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "WORKERHUB_FIELD_KEYS": lambda: Fernet.generate_key().decode(),
+        "WORKERHUB_LOOKUP_KEY": lambda: secrets.token_urlsafe(32),
+        "WORKERHUB_CERT_SIGNING_KEY": _dev_certificate_key,
     }
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(values, indent=2))
-    path.chmod(0o600)
+    path = VAR_DIR / "dev-secrets.json"
+    values = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: make() for name, make in makers.items() if name not in values}
+    if missing:
+        values.update(missing)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2))
+        path.chmod(0o600)
     return values
 
 
@@ -57,6 +68,11 @@ SECRET_KEY = _secret("SECRET_KEY")
 FIELD_KEYS = [k.strip() for k in _secret("WORKERHUB_FIELD_KEYS").split(",") if k.strip()]
 # HMAC key for the look-up hashes of ID numbers and phones; separate from SECRET_KEY on purpose.
 LOOKUP_KEY = _secret("WORKERHUB_LOOKUP_KEY").encode()
+# Ed25519 private key (PKCS#8 PEM) that signs certificate QR tokens; its public half is published at
+# /api/v1/certificates/public-key (docs/skills.md: generating, rotating and verifying offline).
+CERT_SIGNING_KEY = _secret("WORKERHUB_CERT_SIGNING_KEY")
+# Public verification requests per client IP and minute (SPEC §3.6: rate-limited per client).
+CERT_VERIFY_RATE = int(os.environ.get("WORKERHUB_VERIFY_RATE", "30"))
 
 DEBUG = ENV == "development" and os.environ.get("WORKERHUB_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
@@ -79,6 +95,7 @@ INSTALLED_APPS = [
     "workerhub.core",
     "workerhub.housing",
     "workerhub.stations",
+    "workerhub.skills",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,14 @@ import sys
 
 from cryptography.fernet import Fernet
 
+from workerhub.skills.signing import generate_keypair, private_key_to_pem
+
 PROD_ENV = {
     "WORKERHUB_ENV": "production",
     "SECRET_KEY": "x" * 30 + "-production-secret-key-for-the-check-0123456789",
     "WORKERHUB_FIELD_KEYS": Fernet.generate_key().decode(),
     "WORKERHUB_LOOKUP_KEY": "lookup-key-for-the-check",
+    "WORKERHUB_CERT_SIGNING_KEY": private_key_to_pem(generate_keypair()[0]),
     "ALLOWED_HOSTS": "workerhub.example.org",
     "DATABASE_URL": "sqlite:////tmp/workerhub-deploy-check.sqlite3",
     "PATH": os.environ.get("PATH", "/usr/bin"),

@@ -5,6 +5,7 @@ zh-Hans message) that a page, the API or the CLI can show as-is.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -138,6 +139,12 @@ def check_eligibility(candidate: Candidate, level: int, occupation: dict | None 
         else f"不符合 {level_label(level)} 申报条件（需满足任一条件：{'；'.join(r.name for r in routes)}）"
     )
     return Outcome(ok, message, tuple(c for r in routes for c in r.criteria), tuple(routes))
+
+
+def sessions_needed(total: int, ratio) -> int:
+    """Sessions a learner must attend to complete a course: the completion share of ``total``, rounded up
+    (80% of 12 sessions → 10)."""
+    return math.ceil(Decimal(str(total)) * Decimal(str(ratio)))
 
 
 def _score(name: str, value) -> Decimal:
