@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from .api import api
 from .core.views import healthz
+from .skills.urls import verify_patterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -13,5 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("housing/", include("workerhub.housing.urls")),
     path("stations/", include("workerhub.stations.urls")),
+    path("skills/", include("workerhub.skills.urls")),
+    path("verify/", include((verify_patterns, "verify"))),
     path("", include("workerhub.core.urls")),
 ]
