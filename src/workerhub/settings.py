@@ -73,6 +73,8 @@ LOOKUP_KEY = _secret("WORKERHUB_LOOKUP_KEY").encode()
 CERT_SIGNING_KEY = _secret("WORKERHUB_CERT_SIGNING_KEY")
 # Public verification requests per client IP and minute (SPEC §3.6: rate-limited per client).
 CERT_VERIFY_RATE = int(os.environ.get("WORKERHUB_VERIFY_RATE", "30"))
+# The address printed in certificate QR codes and PDFs (the public verification page lives under it).
+PUBLIC_URL = os.environ.get("WORKERHUB_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEBUG = ENV == "development" and os.environ.get("WORKERHUB_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
@@ -213,6 +215,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 _CACHE = os.environ.get("WORKERHUB_CACHE", "dummy" if ENV == "test" else "locmem")
 CACHES = {"default": {"BACKEND": {"dummy": "django.core.cache.backends.dummy.DummyCache",
                                   "locmem": "django.core.cache.backends.locmem.LocMemCache"}[_CACHE]}}
+# Request counters of core/ratelimit.py, per process even in tests (with N workers the limit is per worker).
+CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 
 # --- Background tasks (imports, certificate issue, interest settlement) ---
 TASKS = {

@@ -39,7 +39,9 @@ def test_a_level_the_occupation_does_not_offer_is_refused():
 def test_catalogue_marks_proposed_and_unverified_entries():
     by_name = {o["name"]: o for o in load_catalogue()["occupations"]}
     assert by_name["数字合规师"]["proposed"] and by_name["数据处理师"]["proposed"]
-    assert by_name["数据标注员"]["verified"] is False and by_name["数据安全管理员"]["verified"] is True
+    # 4-04-05-05 is 人工智能训练师 in its 2021 national standard, of which 数据标注员 is a 工种; CAD's code is unchecked.
+    assert by_name["数据标注员"]["verified"] is True and by_name["数据安全管理员"]["verified"] is True
+    assert by_name["CAD绘图员"]["verified"] is False
     assert {"合规测试员", "CAD绘图员", "工业机器人系统操作员", "电工", "焊工"} <= by_name.keys()
 
 
@@ -82,3 +84,8 @@ def test_national_award_promotes_directly():
     assert titles(competition_credits(tier="national", award="金牌", rank=1, held_level=2)) == [
         ("title", "全国技术能手", False), ("promotion", "一级/高级技师", False)]
     assert competition_credits(tier="national", rank=30).message == "该名次不产生政策积分"
+
+
+def test_enterprise_contests_earn_no_policy_credit_whatever_the_rank():
+    # SPEC §3.2 lists credits for national, provincial and city (county) contests only.
+    assert competition_credits(tier="enterprise", rank=1).credits == ()

@@ -1,6 +1,7 @@
 """The QR plate (SPEC §7.1, §7.5): an A4 PDF with the station's name and code and a QR code that opens the
 station's check-in page — read back with poppler's pdftotext and zbar's zbarimg, as a phone would."""
 
+import os
 import shutil
 import subprocess
 
@@ -20,7 +21,7 @@ def test_the_plate_names_the_station_and_its_qr_opens_the_check_in_page(sw, tmp_
     assert NAMES["xianju"][:14] in text and station.code in text and "扫码签到" in text
     url = f"http://testserver/stations/{station.code}/checkin/"
     assert url in text  # printed in clear under the code as well
-    if not shutil.which("zbarimg"):
+    if not shutil.which("zbarimg") and os.environ.get("CI") != "true":  # CI installs it (.ci/run)
         pytest.skip("zbar-tools not installed: the QR code itself is not decoded")
     subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "plate")], check=True)
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "plate.png")], capture_output=True,

@@ -248,6 +248,8 @@ def competition_credits(
                 )
             )
         return CreditResult(tuple(credits))
+    if tier == "enterprise":
+        return CreditResult()  # enterprise contests are recorded but earn no public policy credit (SPEC §3.2)
     if contest_class not in (1, 2):
         raise ValueError("contest_class must be 1 (一类) or 2 (二类)")
     if rank is None:

@@ -20,6 +20,7 @@ from workerhub.core.services import ServiceError
 from . import certnumbers, keys, rules
 from .models import (
     Alliance,
+    AllianceMember,
     Certificate,
     Competition,
     CompetitionEvent,
@@ -78,8 +79,8 @@ def create_exam_session(*, actor, occupation: Occupation, level: int, exam_date:
             work_type=work_type)
         _check(actor, "add", ExamSession, pk=session.pk)
         audit.record(AuditEntry.Action.CREATE, actor=actor, obj=session,
-                     changes=audit.snapshot(session, ("occupation", "level", "exam_date", "site", "capacity",
-                                                      "evaluator", "partner")))
+                     changes=audit.diff({}, audit.snapshot(session, ("occupation", "level", "exam_date", "site",
+                                                                      "capacity", "evaluator", "partner"))))
     return session
 
 
@@ -197,7 +198,7 @@ def register_candidate(*, actor, session: ExamSession, person: Person, declared:
     if not may_register(actor, session, person):
         raise PermissionError("out of scope")
     with transaction.atomic():
-        session = ExamSession.objects.select_for_update().select_related("occupation").get(pk=session.pk)
+        session = ExamSession.objects.select_for_update(of=("self",)).select_related("occupation").get(pk=session.pk)
         if session.status != ExamSession.Status.OPEN:
             raise ServiceError(f"考试批次“{session}”{session.get_status_display()}，不接受报名")
         if session.registrations.filter(person=person).exists():
@@ -215,13 +216,13 @@ def register_candidate(*, actor, session: ExamSession, person: Person, declared:
             session=session, person=person, registered_by=actor if actor is not None else None, via=via,
             declared=declared, eligibility=_outcome_json(outcome))
         audit.record(AuditEntry.Action.CREATE, actor=actor, obj=registration, region_id=session.region_id,
-                     changes={"via": via, "eligibility": outcome.message})
+                     changes={"via": [None, via], "eligibility": [None, outcome.message]})
     return registration
 
 
 def withdraw_registration(*, actor, registration: Registration) -> None:
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
         if registration.session.status == ExamSession.Status.PUBLISHED:
             raise ServiceError("成绩已发布，不能撤销报名")
         if not (actor is None or actor.person_id == registration.person_id
@@ -310,7 +311,7 @@ def record_scores(*, actor, session: ExamSession, rows: list[ScoreRow]) -> Score
         Registration.objects.bulk_update(changed, ["theory", "practical", "review_passed", "absent"])
         result.written = len(changed)
         audit.record(AuditEntry.Action.CHANGE, actor=actor, obj=session,
-                     object_repr=f"{session} 录入成绩 {len(changed)} 人", changes={"scores": len(changed)})
+                     object_repr=f"{session} 录入成绩 {len(changed)} 人", changes={"scores": [None, len(changed)]})
     return result
 
 
@@ -352,7 +353,7 @@ def publish_results(*, actor, session: ExamSession, issued_on: date | None = Non
     second certificate of a kind for one registration.
     """
     with transaction.atomic():
-        session = (ExamSession.objects.select_for_update()
+        session = (ExamSession.objects.select_for_update(of=("self",))
                    .select_related("occupation", "evaluator__organisation", "partner").get(pk=session.pk))
         _check(actor, "change", ExamSession, pk=session.pk)
         if session.status == ExamSession.Status.PUBLISHED:
@@ -372,7 +373,7 @@ def publish_results(*, actor, session: ExamSession, issued_on: date | None = Non
         passed = [r for r in regs if r.result == Registration.Result.PASSED]
         issued = issue_certificates(session=session, registrations=passed)
         audit.record(AuditEntry.Action.CREATE, actor=actor, obj=session, object_type="skills.certificate",
-                     object_repr=f"{session} 发证 {len(issued)} 本", changes={"certificates": len(issued)})
+                     object_repr=f"{session} 发证 {len(issued)} 本", changes={"certificates": [None, len(issued)]})
         out = PublishResult(session, issued=len(issued), **_counts(session))
     return out
 
@@ -453,7 +454,7 @@ def amend_score(*, actor, registration: Registration, reason: str, theory=None, 
     if not reason:
         raise ServiceError("请填写更正原因", {"reason": "请填写更正原因"})
     with transaction.atomic():
-        reg = Registration.objects.select_for_update().select_related("session__occupation", "person").get(
+        reg = Registration.objects.select_for_update(of=("self",)).select_related("session__occupation", "person").get(
             pk=registration.pk)
         session = reg.session
         _check(actor, "change", ExamSession, pk=session.pk)
@@ -484,7 +485,7 @@ def amend_score(*, actor, registration: Registration, reason: str, theory=None, 
         reg.result = _result_of(reg, session.level)
         reg.save(update_fields=["theory", "practical", "review_passed", "absent", "result"])
         audit.record(AuditEntry.Action.CHANGE, actor=actor, obj=reg, region_id=session.region_id,
-                     changes={**{k: [str(o), str(n)] for k, (o, n) in changes.items()}, "reason": reason,
+                     changes={**{k: [str(o), str(n)] for k, (o, n) in changes.items()}, "reason": [None, reason],
                               "result": [before, reg.result]})
         if before != "passed" and reg.result == "passed":
             revoked = list(reg.certificates.filter(status="revoked"))
@@ -503,7 +504,7 @@ def _revoke(cert: Certificate, *, reason: str, document: str, on: date, actor) -
     cert.status, cert.revoked_on, cert.revoked_reason, cert.revoked_document = "revoked", on, reason, document
     cert.save(update_fields=["status", "revoked_on", "revoked_reason", "revoked_document"])
     audit.record(AuditEntry.Action.TRANSITION, actor=actor, obj=cert,
-                 changes={"status": ["valid", "revoked"], "reason": reason, "document": document})
+                 changes={"status": ["valid", "revoked"], "reason": [None, reason], "document": [None, document]})
 
 
 def revoke_certificate(*, actor, certificate: Certificate, reason: str, document: str = "",
@@ -564,7 +565,7 @@ def record_attendance(*, actor, session: CourseSession, present: list[int]) -> i
         through.objects.filter(coursesession_id=session.pk).delete()
         through.objects.bulk_create([through(enrolment_id=e, coursesession_id=session.pk) for e in ids])
         audit.record(AuditEntry.Action.CHANGE, actor=actor, obj=session.course,
-                     object_repr=f"{session} 考勤 {len(ids)} 人", changes={"present": len(ids)})
+                     object_repr=f"{session} 考勤 {len(ids)} 人", changes={"present": [None, len(ids)]})
     return len(ids)
 
 
@@ -583,7 +584,7 @@ def complete_course(*, actor, course: Course, on: date | None = None) -> list[En
             e.status, e.completed_on = Enrolment.Status.COMPLETED, on
         Enrolment.objects.bulk_update(done, ["status", "completed_on"])
         audit.record(AuditEntry.Action.TRANSITION, actor=actor, obj=course,
-                     object_repr=f"{course} 结业 {len(done)} 人", changes={"completed": len(done), "needed": need})
+                     object_repr=f"{course} 结业 {len(done)} 人", changes={"completed": [None, len(done)], "needed": [None, need]})
     return done
 
 
@@ -615,14 +616,14 @@ def record_result(*, actor, event: CompetitionEvent, person: Person, rank: int |
                                   status="pending" if c.needs_review else "granted",
                                   decided_at=None if c.needs_review else now)
         audit.record(AuditEntry.Action.CREATE, actor=actor, obj=result, region_id=comp.region_id,
-                     changes={"rank": rank, "award": award, "credits": credits.message})
+                     changes={"rank": [None, rank], "award": [None, award], "credits": [None, credits.message]})
     return result
 
 
 def decide_credit(*, actor, credit: Credit, approve: bool) -> Credit:
     """The review of a promotion credit (破格晋升 after review)."""
     with transaction.atomic():
-        credit = Credit.objects.select_for_update().select_related("result__event").get(pk=credit.pk)
+        credit = Credit.objects.select_for_update(of=("self",)).select_related("result__event").get(pk=credit.pk)
         _check(actor, "change", Competition, pk=credit.result.event.competition_id)
         if credit.status != Credit.Status.PENDING:
             raise ServiceError(f"该积分已{credit.get_status_display()}，不能重复审核")
@@ -632,3 +633,127 @@ def decide_credit(*, actor, credit: Credit, approve: bool) -> Credit:
         audit.record(AuditEntry.Action.TRANSITION, actor=actor, obj=credit,
                      changes={"status": ["pending", credit.status]})
     return credit
+
+
+# --- Courses, competitions and alliances: create services (training pages, demo) ----------------------------
+
+def _required(value, field_name: str, message: str, errors: dict):
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        errors[field_name] = message
+
+
+def create_course(*, actor, title: str, organiser: Organisation, region_id: str, occupation: Occupation | None = None,
+                  alliance: Alliance | None = None, hours: int = 0, capacity: int | None = None,
+                  completion_ratio=Decimal("0.8"), description: str = "") -> Course:
+    errors = {}
+    _required(title, "title", "请填写课程名称", errors)
+    ratio = Decimal(str(completion_ratio))
+    if not Decimal("0.1") <= ratio <= Decimal(1):
+        errors["completion_ratio"] = "结业出勤比例应在0.1–1之间"
+    if capacity is not None and capacity < 1:
+        errors["capacity"] = "名额至少为1"
+    if alliance is not None and not alliance.members.filter(organisation=organiser).exists():
+        errors["alliance"] = "共享课程的主办单位须为该联盟成员"
+    if errors:
+        raise ServiceError(next(iter(errors.values())), errors)
+    with transaction.atomic():
+        course = Course.objects.create(title=title.strip(), organiser=organiser, region_id=region_id,
+                                       occupation=occupation, alliance=alliance, hours=hours, capacity=capacity,
+                                       completion_ratio=ratio, description=description)
+        _check(actor, "add", Course, pk=course.pk)
+        audit.record(AuditEntry.Action.CREATE, actor=actor, obj=course,
+                     changes=audit.diff({}, audit.snapshot(course, ("title", "organiser", "region", "alliance", "hours"))))
+    return course
+
+
+def add_course_session(*, actor, course: Course, starts_at, ends_at, venue: str = "", topic: str = "") -> CourseSession:
+    if ends_at <= starts_at:
+        raise ServiceError("结束时间须晚于开始时间", {"ends_at": "结束时间须晚于开始时间"})
+    with transaction.atomic():
+        _check(actor, "change", Course, pk=course.pk)
+        session = CourseSession.objects.create(course=course, starts_at=starts_at, ends_at=ends_at, venue=venue,
+                                               topic=topic)
+        audit.record(AuditEntry.Action.CHANGE, actor=actor, obj=course, object_repr=f"{session} 新增课次",
+                     changes={"session": [None, f"{starts_at:%Y-%m-%d %H:%M} {topic}".strip()]})
+    return session
+
+
+def create_competition(*, actor, name: str, tier: str, organiser: Organisation, region_id: str, held_on: date,
+                       contest_class: int | None = None) -> Competition:
+    """A competition; every tier but national needs its class (一类 cross-industry / 二类 single-industry), which
+    decides the credits (SPEC §3.2; rules.competition_credits)."""
+    errors = {}
+    _required(name, "name", "请填写竞赛名称", errors)
+    if tier not in Competition.Tier.values:
+        errors["tier"] = "竞赛级别无效"
+    elif tier != Competition.Tier.NATIONAL and contest_class not in Competition.ContestClass.values:
+        errors["contest_class"] = "全国竞赛以外的竞赛须注明一类或二类"
+    if errors:
+        raise ServiceError(next(iter(errors.values())), errors)
+    with transaction.atomic():
+        comp = Competition.objects.create(name=name.strip(), tier=tier, contest_class=contest_class,
+                                          organiser=organiser, region_id=region_id, held_on=held_on)
+        _check(actor, "add", Competition, pk=comp.pk)
+        audit.record(AuditEntry.Action.CREATE, actor=actor, obj=comp,
+                     changes=audit.diff({}, audit.snapshot(comp, ("name", "tier", "contest_class", "organiser", "held_on"))))
+    return comp
+
+
+def add_competition_event(*, actor, competition: Competition, name: str, occupation: Occupation | None = None,
+                          team_size: int = 1) -> CompetitionEvent:
+    if not (name or "").strip():
+        raise ServiceError("请填写赛项名称", {"name": "请填写赛项名称"})
+    if not 1 <= team_size <= 3:
+        raise ServiceError("每队人数应为1–3人", {"team_size": "每队人数应为1–3人"})
+    with transaction.atomic():
+        _check(actor, "change", Competition, pk=competition.pk)
+        event = CompetitionEvent.objects.create(competition=competition, name=name.strip(), occupation=occupation,
+                                                team_size=team_size)
+        audit.record(AuditEntry.Action.CREATE, actor=actor, obj=event, region_id=competition.region_id,
+                     changes={"name": [None, event.name], "team_size": [None, team_size]})
+    return event
+
+
+def create_alliance(*, actor, name: str, region_id: str, lead: Organisation, founded_on: date | None = None,
+                    description: str = "") -> Alliance:
+    """An alliance; its lead joins as its first member (as a college unless it is an enterprise)."""
+    if not (name or "").strip():
+        raise ServiceError("请填写联盟名称", {"name": "请填写联盟名称"})
+    with transaction.atomic():
+        alliance = Alliance.objects.create(name=name.strip(), region_id=region_id, lead=lead, founded_on=founded_on,
+                                           description=description)
+        _check(actor, "add", Alliance, pk=alliance.pk)
+        kind = "enterprise" if lead.kind == Organisation.Kind.ENTERPRISE else "college"
+        AllianceMember.objects.create(alliance=alliance, organisation=lead, kind=kind, joined_on=founded_on)
+        audit.record(AuditEntry.Action.CREATE, actor=actor, obj=alliance,
+                     changes=audit.diff({}, audit.snapshot(alliance, ("name", "region", "lead", "founded_on"))))
+    return alliance
+
+
+def add_alliance_member(*, actor, alliance: Alliance, organisation: Organisation, kind: str, recognises: bool = True,
+                        joined_on: date | None = None) -> AllianceMember:
+    if kind not in AllianceMember.Kind.values:
+        raise ServiceError("成员类型无效", {"kind": "成员类型无效"})
+    with transaction.atomic():
+        _check(actor, "change", Alliance, pk=alliance.pk)
+        if alliance.members.filter(organisation=organisation).exists():
+            raise ServiceError(f"{organisation.name} 已是该联盟成员")
+        member = AllianceMember.objects.create(alliance=alliance, organisation=organisation, kind=kind,
+                                               recognises=recognises, joined_on=joined_on)
+        audit.record(AuditEntry.Action.CHANGE, actor=actor, obj=alliance,
+                     object_repr=f"{alliance} 新增成员 {organisation.name}",
+                     changes={"member": [None, organisation.name], "kind": [None, kind],
+                              "recognises": [None, recognises]})
+    return member
+
+
+def set_member_recognition(*, actor, member: AllianceMember, recognises: bool) -> AllianceMember:
+    """Whether a member recognises the alliance's certificates from now on; certificates already issued keep the
+    recognisers they were issued with (a certificate says what it said on the day)."""
+    with transaction.atomic():
+        _check(actor, "change", AllianceMember, pk=member.pk)
+        before = member.recognises
+        member.recognises = recognises
+        member.save(update_fields=["recognises"])
+        audit.record(AuditEntry.Action.CHANGE, actor=actor, obj=member, changes={"recognises": [before, recognises]})
+    return member

@@ -14,6 +14,8 @@ urlpatterns = [
     path("sessions/<int:pk>/scores/template.xlsx", exams.scores_template, name="scores_template"),
     path("sessions/<int:pk>/scores/import/", exams.scores_import, name="scores_import"),
     path("sessions/<int:pk>/results.xlsx", exams.results_export, name="results_export"),
+    # Before the transitions: "certificates" would otherwise match <str:action>.
+    path("sessions/<int:pk>/certificates/", documents.session_pdfs, name="session_pdfs"),
     path("sessions/<int:pk>/<str:action>/", exams.session_transition, name="session_transition"),
     path("registrations/<int:pk>/amend/", exams.amend, name="amend"),
     path("registrations/<int:pk>/withdraw/", exams.withdraw, name="withdraw"),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("mine/", certificates.my_certificates, name="my_certificates"),
     # PDFs (views/documents.py)
     path("certificates/<int:pk>/certificate.pdf", documents.certificate_pdf, name="certificate_pdf"),
-    path("sessions/<int:pk>/certificates/", documents.session_pdfs, name="session_pdfs"),
     path("bundles/<int:job>/download/", documents.bundle_download, name="bundle_download"),
     # Training, competitions, alliances, occupations (views/training.py)
     path("occupations/", training.occupations, name="occupations"),
