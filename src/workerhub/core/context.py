@@ -32,5 +32,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "public_links": links}
-    return {"nav": [(label, reverse(name)) for label, name, visible in NAVIGATION + TRAILING if visible(user)],
-            "public_links": links}
+    entries = [(label, reverse(name)) for label, name, visible in NAVIGATION + TRAILING if visible(user)]
+    # The current entry: the longest address this page's starts with (/skills/sessions/1/ is 考试发证, not every
+    # /skills/ entry); failing that, the first entry of the same app (/skills/registrations/1/amend/).
+    path = getattr(request, "path", "")
+    urls = [url for _label, url in entries]
+    current = max((u for u in urls if path.startswith(u)), key=len, default=None)
+    if current is None:
+        app = "/" + path.strip("/").split("/")[0] + "/"
+        current = next((u for u in urls if app != "//" and u.startswith(app)), None)
+    return {"nav": [(label, url, url == current) for label, url in entries], "public_links": links}
