@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 # The PostgreSQL server (no database name): benchmarks create and drop their own databases on it.
 PG_SERVER = os.environ.get("WORKERHUB_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-BENCHMARKS = ("people_list", "people_import", "housing_quotes", "housing_settlement", "stations_nearest")
+BENCHMARKS = ("people_list", "people_import", "housing_quotes", "housing_settlement", "stations_nearest",
+              "skills_issue", "skills_verify")
 
 
 def database_url(name: str) -> str:

@@ -116,3 +116,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 def region(code: str) -> Region:
     return Region.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in a per-process cache (core/ratelimit.py): start every test with none counted."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()

@@ -14,6 +14,7 @@ from .core.api import API_AUTH
 from .core.api import router as core_router
 from .core.services import ServiceError
 from .housing.api import router as housing_router
+from .skills.api import router as skills_router
 from .stations.api import router as stations_router
 
 api = NinjaAPI(
@@ -99,3 +100,4 @@ def _http(request, exc):
 api.add_router("/", core_router)
 api.add_router("/", housing_router)
 api.add_router("/", stations_router)
+api.add_router("/", skills_router)

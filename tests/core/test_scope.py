@@ -187,6 +187,17 @@ COVERED = {
     "stations:detail", "stations:edit", "stations:plate", "stations:checkin", "stations:rate", "stations:events",
     "stations:event_delete", "stations:photo_add", "stations:photo_delete",
     "api:nearest_stations", "api:list_stations", "api:get_station",
+    # skills — tests/skills/test_scope.py (the matrix for certificates and sessions), test_views.py,
+    # test_training.py, test_documents.py, test_verify_views.py, test_api.py
+    "skills:session_list", "skills:session_export", "skills:session_create", "skills:session_detail",
+    "skills:register", "skills:scores", "skills:scores_template", "skills:scores_import", "skills:results_export",
+    "skills:session_transition", "skills:amend", "skills:withdraw", "skills:certificate_list",
+    "skills:certificate_export", "skills:certificate_detail", "skills:certificate_revoke", "skills:my_certificates",
+    "skills:certificate_pdf", "skills:session_pdfs", "skills:bundle_download", "skills:occupations",
+    "skills:alliance_list", "skills:alliance_detail", "skills:course_list", "skills:course_detail",
+    "skills:course_enrol", "skills:course_attendance", "skills:course_complete", "skills:competition_list",
+    "skills:competition_detail", "skills:result_add", "skills:credit_decide", "verify:form", "verify:token",
+    "api:verify_certificate", "api:public_key", "api:list_certificates",
 }
 
 
