@@ -7,7 +7,7 @@ shows no candidate or certificate outside the role's scope (skills/permissions.p
 """
 
 import io
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -140,12 +140,12 @@ VISIBLE_TRAINING = {"province", "ningbo"}
 
 @pytest.fixture
 def ningbo_training(world):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     ningbo = world.orgs["ningbo"]
     course = services.create_course(actor=None, title="CAD制图", organiser=ningbo, region_id="330206")
-    services.add_course_session(actor=None, course=course, starts_at=datetime(2024, 3, 1, 1, tzinfo=timezone.utc),
-                                ends_at=datetime(2024, 3, 1, 3, tzinfo=timezone.utc))
+    services.add_course_session(actor=None, course=course, starts_at=datetime(2024, 3, 1, 1, tzinfo=UTC),
+                                ends_at=datetime(2024, 3, 1, 3, tzinfo=UTC))
     services.enrol(actor=None, course=course, person=world.people["ningbo"])
     comp = services.create_competition(actor=None, name="宁波市供应链管理职业技能竞赛", tier="city", contest_class=2,
                                        organiser=ningbo, region_id="330200", held_on=date(2024, 3, 1))

@@ -96,7 +96,8 @@ def build(*, workers: int = 5000, enterprises: int = 300, stdout=None) -> None:
 
     # People draw from their own generator over the firms in creation order, so a second run
     # regenerates exactly the same rows and skips them by their natural key (the ID number).
-    firms = list(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).order_by("pk"))
+    # Only the first ``enterprises`` firms: other apps' demos add enterprises of their own after this one.
+    firms = list(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).order_by("pk")[:enterprises])
     rng = random.Random(SEED + 1)
     existing = set(Person.objects.values_list("id_number_hash", flat=True))
     people = []
