@@ -16,6 +16,7 @@ from .core.services import ServiceError
 from .housing.api import router as housing_router
 from .skills.api import router as skills_router
 from .stations.api import router as stations_router
+from .talent.api import router as talent_router
 
 api = NinjaAPI(
     title="WorkerHub API",
@@ -101,3 +102,4 @@ api.add_router("/", core_router)
 api.add_router("/", housing_router)
 api.add_router("/", stations_router)
 api.add_router("/", skills_router)
+api.add_router("/", talent_router)

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "workerhub.housing",
     "workerhub.stations",
     "workerhub.skills",
+    "workerhub.talent",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,9 @@ CACHES = {"default": {"BACKEND": {"dummy": "django.core.cache.backends.dummy.Dum
                                   "locmem": "django.core.cache.backends.locmem.LocMemCache"}[_CACHE]}}
 # Request counters of core/ratelimit.py, per process even in tests (with N workers the limit is per worker).
 CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+if os.environ.get("WORKERHUB_RATELIMIT_REDIS"):  # one count shared by every worker (needs `pip install redis`)
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                           "LOCATION": os.environ["WORKERHUB_RATELIMIT_REDIS"]}
 
 # --- Background tasks (imports, certificate issue, interest settlement) ---
 TASKS = {

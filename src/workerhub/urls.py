@@ -15,6 +15,7 @@ urlpatterns = [
     path("housing/", include("workerhub.housing.urls")),
     path("stations/", include("workerhub.stations.urls")),
     path("skills/", include("workerhub.skills.urls")),
+    path("talent/", include("workerhub.talent.urls")),
     path("verify/", include((verify_patterns, "verify"))),
     path("", include("workerhub.core.urls")),
 ]

@@ -3,8 +3,8 @@ counted in the ``ratelimit`` cache, keyed by the client's IP address.
 
 The cache is per-process memory (LocMem): with N gunicorn workers each process counts on its own, so a client
 may make up to N × the limit per minute in the worst case (requests spread over every worker). That is enough to
-stop scraping by number; a deployment that needs an exact limit points ``CACHES["ratelimit"]`` at a shared cache
-(Django's ``RedisCache`` once the ``redis`` package is installed) — nothing here changes.
+stop scraping by number; a deployment that needs an exact limit sets ``WORKERHUB_RATELIMIT_REDIS=redis://…`` (and
+installs the ``redis`` package): the counters then live in Redis, shared by every worker — nothing here changes.
 
 A limit of 0 or less switches limiting off (``WORKERHUB_VERIFY_RATE=0``, used by the benchmark).
 """
