@@ -197,6 +197,9 @@ COVERED = {
     "skills:alliance_list", "skills:alliance_detail", "skills:course_list", "skills:course_detail",
     "skills:course_enrol", "skills:course_attendance", "skills:course_complete", "skills:competition_list",
     "skills:competition_detail", "skills:result_add", "skills:credit_decide", "verify:form", "verify:token",
+    # skills — tests/skills/test_training_forms.py (create courses, competitions, alliances)
+    "skills:course_create", "skills:course_session_add", "skills:competition_create", "skills:competition_event_add",
+    "skills:alliance_create", "skills:alliance_member_add", "skills:alliance_member_recognition",
     "api:verify_certificate", "api:public_key", "api:list_certificates",
 }
 

@@ -147,7 +147,7 @@ def _wenzhou(rng: random.Random) -> dict:
 
     founded = date(2024, 3, 8)  # the seed's "近日" before 2024-03-13; the exact day is assumed
     alliance = services.create_alliance(
-        actor=None, name=ALLIANCE, region_id=OUHAI, lead=college, founded_on=founded,
+        actor=None, name=ALLIANCE, region_id=OUHAI, lead=college, founded_on=founded, lead_kind="college",
         description="瓯海区聚焦中国(温州)数安港特色产业,与院校、企业、培训机构建立数字技能人才协同培育联盟,"
                     "共育、共评、共享数字技能人才(《浙江工人日报》2024年3月13日)。")
     services.add_alliance_member(actor=None, alliance=alliance, organisation=park, kind="enterprise",

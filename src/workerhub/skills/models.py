@@ -100,6 +100,7 @@ class AllianceMember(models.Model):
         ENTERPRISE = "enterprise", _("企业")
         TRAINING = "training", _("培训机构")
         EVALUATOR = "evaluator", _("评价机构")
+        UNION = "union", _("工会")
 
     alliance = models.ForeignKey(Alliance, models.CASCADE, related_name="members", verbose_name=_("联盟"))
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="alliance_memberships",

@@ -4,12 +4,12 @@ import re
 from functools import cache
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from workerhub.core.models import Organisation
 
 from . import certnumbers, keys
-from .models import Certificate, ExamSession, Registration
+from .models import Certificate, CompetitionResult, Credit, Enrolment, ExamSession, Registration
 
 _NAME_DOTS = re.compile("[·•・‧．.]")  # the middle dot in minority and foreign names is typed many ways
 MAX_NAME_CHARS = 50
@@ -123,3 +123,106 @@ def registration_counts(session: ExamSession) -> dict:
         scored=Count("id", filter=Q(theory__isnull=False, practical__isnull=False) | Q(absent=True)),
         absent=Count("id", filter=Q(result="absent")))
     return got
+
+
+# --- set-based summaries for talent profiles and the cultivation ladder (SPEC §2.5, §2.6) ----------------------
+# Each returns one grouped queryset (one row per person, one query); talent embeds its SQL in its own set-based
+# recompute, so no read here runs per person.
+
+TIER_ORDER = ("national", "provincial", "city", "county", "enterprise")
+
+
+def skill_level_summary(*, as_of, since):
+    """Per holder of a valid skill-level certificate issued by ``as_of``: ``best_level`` (1 = 一级, the best),
+    ``level_then`` (best level already held on ``since``, or null), ``digital`` (certificates in a digital
+    occupation) and ``best_occupation`` (the level digit followed by the occupation group — the catalogue's
+    parent occupation for a 工种 — of the best certificate; ties go to the group first in code-point order)."""
+    from django.db.models import CharField, Min, Value
+    from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+    group = Coalesce(NullIf("occupation__parent_name", Value("")), "occupation__name")
+    return (Certificate.objects.filter(kind=Certificate.Kind.SKILL_LEVEL, status=Certificate.Status.VALID,
+                                       issued_on__lte=as_of)
+            .values("person_id").order_by()
+            .annotate(best_level=Min("level"), level_then=Min("level", filter=Q(issued_on__lte=since)),
+                      digital=Count("id", filter=Q(occupation__digital=True)),
+                      best_occupation=Min(Concat(Cast("level", CharField()), group, output_field=CharField()))))
+
+
+def competition_placing_summary(*, as_of, points: dict[str, int], top: int = 3):
+    """Per contestant placed 1..``top`` in a competition held by ``as_of``: ``placings`` (how many) and
+    ``placing_points`` (the sum of ``points[tier]``)."""
+    from django.db.models import Case, IntegerField, Sum, Value, When
+
+    weight = Case(*(When(event__competition__tier=tier, then=Value(n)) for tier, n in points.items()),
+                  default=Value(0), output_field=IntegerField())
+    return (CompetitionResult.objects.filter(rank__gte=1, rank__lte=top, event__competition__held_on__lte=as_of)
+            .values("person_id").order_by()
+            .annotate(placings=Count("id"), placing_points=Sum(weight)))
+
+
+def competition_winners(*, tiers, top: int = 3):
+    """Ids of people placed 1..``top`` in a competition of one of ``tiers`` (a subquery, for ``pk__in``)."""
+    return (CompetitionResult.objects.filter(rank__gte=1, rank__lte=top, event__competition__tier__in=list(tiers))
+            .values("person_id"))
+
+
+def competition_best_tiers(person_ids, *, top: int = 3) -> dict[int, str]:
+    """For each of ``person_ids`` placed 1..``top`` somewhere: the highest tier placed at (one query)."""
+    rows = (CompetitionResult.objects.filter(person_id__in=person_ids, rank__gte=1, rank__lte=top)
+            .values_list("person_id", "event__competition__tier").distinct())
+    best: dict[int, str] = {}
+    for person_id, tier in rows:
+        if person_id not in best or TIER_ORDER.index(tier) < TIER_ORDER.index(best[person_id]):
+            best[person_id] = tier
+    return best
+
+
+def occupation_groups():
+    """The catalogue as (``name``, ``group_name``) rows: a 工种 belongs to its parent occupation's group."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    from .models import Occupation
+
+    return Occupation.objects.values("name").annotate(group_name=Coalesce(NullIf("parent_name", Value("")), "name"))
+
+
+# --- For talent (SPEC §2.3 timelines, §2.4 mentoring credit): people's skills records in bulk, one query each.
+# Not scoped: talent shows them on the timeline of a person the caller may already see.
+
+def certificates_of(person_ids):
+    """Certificates of both kinds held by ``person_ids``, as copied at issue (occupation, level, date, status)."""
+    return Certificate.objects.filter(person_id__in=person_ids).order_by("-issued_on", "kind", "number")
+
+
+def registrations_of(person_ids):
+    """Exam registrations of ``person_ids`` with their session (occupation, level, exam date) and result."""
+    return (Registration.objects.filter(person_id__in=person_ids)
+            .select_related("session__occupation").order_by("-session__exam_date", "id"))
+
+
+def enrolments_of(person_ids):
+    """Course enrolments of ``person_ids`` with the course, the enrolment date and any completion date."""
+    return Enrolment.objects.filter(person_id__in=person_ids).select_related("course").order_by("-enrolled_on", "id")
+
+
+def competition_results_of(person_ids):
+    """Competition results of ``person_ids`` with event, competition and the policy credits each earned."""
+    return (CompetitionResult.objects.filter(person_id__in=person_ids)
+            .select_related("event__competition").prefetch_related("credits")
+            .order_by("-event__competition__held_on", "id"))
+
+
+def valid_skill_levels():
+    """Valid skill-level certificates (``person_id``, ``level``, ``issued_on``), for set-based subqueries; a revoked
+    certificate never counted."""
+    return Certificate.objects.filter(kind=Certificate.Kind.SKILL_LEVEL, status=Certificate.Status.VALID)
+
+
+def awarded_results():
+    """Competition results that won something, with ``held_on`` (the competition's date): a top-three place, a
+    national medal or 优胜奖, or a granted policy credit (e.g. 浙江省技术能手 for 5th in a provincial 一类 contest)."""
+    granted = Credit.objects.filter(result=OuterRef("pk"), status=Credit.Status.GRANTED)
+    return (CompetitionResult.objects.filter(Q(rank__lte=3) | ~Q(award="") | Exists(granted))
+            .annotate(held_on=F("event__competition__held_on")))

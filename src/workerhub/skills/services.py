@@ -686,8 +686,9 @@ def create_competition(*, actor, name: str, tier: str, organiser: Organisation, 
     _required(name, "name", "请填写竞赛名称", errors)
     if tier not in Competition.Tier.values:
         errors["tier"] = "竞赛级别无效"
-    elif tier != Competition.Tier.NATIONAL and contest_class not in Competition.ContestClass.values:
-        errors["contest_class"] = "全国竞赛以外的竞赛须注明一类或二类"
+    elif (tier not in (Competition.Tier.NATIONAL, Competition.Tier.ENTERPRISE)
+          and contest_class not in Competition.ContestClass.values):
+        errors["contest_class"] = "省、市、县级竞赛须注明一类或二类"
     if errors:
         raise ServiceError(next(iter(errors.values())), errors)
     with transaction.atomic():
@@ -714,16 +715,20 @@ def add_competition_event(*, actor, competition: Competition, name: str, occupat
     return event
 
 
+# The member kind an alliance's lead is filed under, by what the organisation is.
+MEMBER_KIND = {"enterprise": "enterprise", "college": "college", "evaluator": "evaluator", "other": "training"}
+
+
 def create_alliance(*, actor, name: str, region_id: str, lead: Organisation, founded_on: date | None = None,
-                    description: str = "") -> Alliance:
-    """An alliance; its lead joins as its first member (as a college unless it is an enterprise)."""
+                    description: str = "", lead_kind: str | None = None) -> Alliance:
+    """An alliance; its lead joins as its first member, filed as ``lead_kind`` or by what the organisation is."""
     if not (name or "").strip():
         raise ServiceError("请填写联盟名称", {"name": "请填写联盟名称"})
     with transaction.atomic():
         alliance = Alliance.objects.create(name=name.strip(), region_id=region_id, lead=lead, founded_on=founded_on,
                                            description=description)
         _check(actor, "add", Alliance, pk=alliance.pk)
-        kind = "enterprise" if lead.kind == Organisation.Kind.ENTERPRISE else "college"
+        kind = lead_kind or MEMBER_KIND.get(lead.kind, AllianceMember.Kind.UNION)
         AllianceMember.objects.create(alliance=alliance, organisation=lead, kind=kind, joined_on=founded_on)
         audit.record(AuditEntry.Action.CREATE, actor=actor, obj=alliance,
                      changes=audit.diff({}, audit.snapshot(alliance, ("name", "region", "lead", "founded_on"))))

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from workerhub.core import scope
 from workerhub.core.generic import Column, ObjectListView
 from workerhub.core.models import Person
 from workerhub.core.selectors import history
@@ -19,9 +21,15 @@ from .. import rules, services
 from ..certnumbers import level_label
 from ..forms.training import (
     AllianceFilter,
+    AllianceForm,
+    AllianceMemberForm,
     AttendanceForm,
+    CompetitionEventForm,
     CompetitionFilter,
+    CompetitionForm,
     CourseFilter,
+    CourseForm,
+    CourseSessionForm,
     EnrolForm,
     OccupationFilter,
     ResultForm,
@@ -55,6 +63,39 @@ def _may(model, user, pk, action="change") -> bool:
 
 def _form_errors(form) -> str:
     return ";".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _errors_into(form, exc: ServiceError) -> None:
+    """A service's refusal, shown on the form: by field where the service names one, else above the form."""
+    for name, message in exc.fields.items():
+        form.add_error(name if name in form.fields else None, message)
+    if not exc.fields:
+        form.add_error(None, str(exc))
+
+
+def _form_page(request, form, title):
+    return render(request, "core/object_form.html", {"form": form, "title": title},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _create(request, model, form_class, create, title, done):
+    """A create page: 404 for a user who may add none (permissions.py "add"); the form offers only organisations
+    and regions of the user's scope; the service validates and audits, and its refusal is shown on the form."""
+    if not scope.may(request.user, "add", model):
+        raise Http404
+    form = form_class(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            obj = create(actor=request.user, region_id=data.pop("region"), **data)
+        except ServiceError as exc:
+            _errors_into(form, exc)
+        except PermissionError:
+            form.add_error(None, _t("所选单位或地区不在您的管辖范围内"))
+        else:
+            messages.success(request, done % {"name": obj})
+            return redirect(obj.get_absolute_url())
+    return _form_page(request, form, title)
 
 
 # --- Occupations --------------------------------------------------------------------------------------------
@@ -106,6 +147,7 @@ class AllianceList(ObjectListView):
     default_sort = ("region_id", "name")
     search_fields = ("name", "lead__name")
     title = _("协同培育联盟")
+    create_url = "skills:alliance_create"
     columns = [
         Column(_("联盟名称"), "name", sort="name", link=True),
         Column(_("牵头单位"), "lead.name"),
@@ -130,6 +172,7 @@ def alliance_detail(request, pk):
     courses and the alliance's exam sessions (SPEC §3.5)."""
     user = request.user
     alliance = _one(Alliance, user, pk, related=("region", "lead"))
+    can_change = _may(Alliance, user, pk)
     members = list(AllianceMember.objects.restrict(user, "view").filter(alliance=alliance)
                    .select_related("organisation__region").order_by("kind", "-recognises", "organisation__name"))
     certs = Certificate.objects.restrict(user, "view").filter(status=Certificate.Status.VALID)
@@ -154,7 +197,46 @@ def alliance_detail(request, pk):
     return render(request, "skills/alliance_detail.html", {
         "title": alliance.name, "alliance": alliance, "kinds": kinds, "sessions": sessions, "courses": courses,
         "member_count": len(members), "recognising": sum(1 for m in members if m.recognises),
-        "enterprise_certs": enterprise_certs.count(), "history": history(alliance)})
+        "enterprise_certs": enterprise_certs.count(), "history": history(alliance), "can_change": can_change,
+        "member_form": AllianceMemberForm(user=user) if can_change else None})
+
+
+@login_required
+def alliance_create(request):
+    return _create(request, Alliance, AllianceForm, services.create_alliance, _t("新建协同培育联盟"),
+                   _t("联盟“%(name)s”已建立,牵头单位已列为成员"))
+
+
+@login_required
+def alliance_member_add(request, pk):
+    alliance = _one(Alliance, request.user, pk, "change")
+    form = AllianceMemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.add_alliance_member(actor=request.user, alliance=alliance, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors_into(form, exc)
+        except PermissionError as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _t("%(org)s 已加入联盟") % {"org": member.organisation.name})
+            return redirect(alliance.get_absolute_url() + f"#member-{member.organisation_id}")
+    return _form_page(request, form, _t("添加成员单位 · %(name)s") % {"name": alliance.name})
+
+
+@login_required
+@require_POST
+def alliance_member_recognition(request, pk):
+    """Set one member's 认可联盟证书 flag (``recognises`` = 1 or 0); certificates already issued keep theirs."""
+    member = _one(AllianceMember, request.user, pk, "change", related=("alliance", "organisation"))
+    recognises = request.POST.get("recognises") == "1"
+    try:
+        services.set_member_recognition(actor=request.user, member=member, recognises=recognises)
+    except PermissionError as exc:
+        raise Http404 from exc
+    messages.success(request, (_t("%(org)s 认可本联盟证书") if recognises else _t("%(org)s 不再认可本联盟证书"))
+                     % {"org": member.organisation.name})
+    return redirect(member.alliance.get_absolute_url() + f"#member-{member.organisation_id}")
 
 
 # --- Courses ------------------------------------------------------------------------------------------------
@@ -166,6 +248,7 @@ class CourseList(ObjectListView):
     default_sort = ("region_id", "title")
     search_fields = ("title", "organiser__name")
     title = _("培训课程")
+    create_url = "skills:course_create"
     columns = [
         Column(_("课程名称"), "title", sort="title", link=True),
         Column(_("对应职业"), "occupation.name"),
@@ -210,7 +293,32 @@ def course_detail(request, pk):
         "completed": sum(1 for e in enrolments if e.status == Enrolment.Status.COMPLETED),
         "ready": sum(1 for r in rows if r["enough"] and r["enrolment"].status == Enrolment.Status.ENROLLED),
         "may_self_enrol": bool(user.person_id) and mine is None, "mine": mine,
-        "enrol_form": EnrolForm(user=user) if may_enrol_others else None, "history": history(course)})
+        "enrol_form": EnrolForm(user=user) if may_enrol_others else None, "history": history(course),
+        "session_form": CourseSessionForm() if can_change else None})
+
+
+@login_required
+def course_create(request):
+    return _create(request, Course, CourseForm, services.create_course, _t("新建培训课程"),
+                   _t("课程“%(name)s”已创建,请添加课次"))
+
+
+@login_required
+def course_session_add(request, pk):
+    course = _one(Course, request.user, pk, "change")
+    form = CourseSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.add_course_session(actor=request.user, course=course, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors_into(form, exc)
+        except PermissionError as exc:
+            raise Http404 from exc
+        else:
+            when = timezone.localtime(session.starts_at)
+            messages.success(request, _t("已添加课次 %(when)s") % {"when": f"{when:%Y-%m-%d %H:%M}"})
+            return redirect(course.get_absolute_url())
+    return _form_page(request, form, _t("添加课次 · %(name)s") % {"name": course.title})
 
 
 @login_required
@@ -286,6 +394,7 @@ class CompetitionList(ObjectListView):
     default_sort = ("-held_on", "name")
     search_fields = ("name", "organiser__name")
     title = _("技能竞赛")
+    create_url = "skills:competition_create"
     columns = [
         Column(_("竞赛名称"), "name", sort="name", link=True),
         Column(_("级别"), "get_tier_display", sort="tier"),
@@ -333,7 +442,31 @@ def competition_detail(request, pk):
                     .values_list("pk", flat=True))
     return render(request, "skills/competition_detail.html", {
         "title": comp.name, "competition": comp, "events": events, "can_change": can_change,
-        "class_label": _class_label(comp), "decidable": decidable, "history": history(comp)})
+        "class_label": _class_label(comp), "decidable": decidable, "history": history(comp),
+        "event_form": CompetitionEventForm() if can_change else None})
+
+
+@login_required
+def competition_create(request):
+    return _create(request, Competition, CompetitionForm, services.create_competition, _t("新建技能竞赛"),
+                   _t("竞赛“%(name)s”已创建,请添加赛项"))
+
+
+@login_required
+def competition_event_add(request, pk):
+    comp = _one(Competition, request.user, pk, "change")
+    form = CompetitionEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.add_competition_event(actor=request.user, competition=comp, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors_into(form, exc)
+        except PermissionError as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _t("已添加赛项“%(name)s”") % {"name": event.name})
+            return redirect(comp.get_absolute_url() + f"#event-{event.pk}")
+    return _form_page(request, form, _t("添加赛项 · %(name)s") % {"name": comp.name})
 
 
 @login_required
