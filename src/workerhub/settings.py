@@ -187,6 +187,8 @@ AXES_ENABLED = os.environ.get("WORKERHUB_AXES", "1") == "1"
 
 # --- i18n: zh-Hans first, English second ---
 LANGUAGE_CODE = "zh-hans"
+# ISO dates first in input formats, so that <input type="date"> fields show their value (formats/zh_Hans).
+FORMAT_MODULE_PATH = ["workerhub.formats"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"

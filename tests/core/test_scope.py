@@ -201,6 +201,17 @@ COVERED = {
     "skills:course_create", "skills:course_session_add", "skills:competition_create", "skills:competition_event_add",
     "skills:alliance_create", "skills:alliance_member_add", "skills:alliance_member_recognition",
     "api:verify_certificate", "api:public_key", "api:list_certificates",
+    # talent nominations — tests/talent/test_nomination_views.py, test_nomination_api.py
+    "talent:honour_list", "talent:honour_detail", "talent:nomination_list", "talent:nomination_export",
+    "talent:nomination_create", "talent:nomination_detail", "talent:nomination_transition", "talent:objection_resolve",
+    "talent:publicity", "api:list_nominations",
+    # talent people — tests/talent/test_people_views.py (teams, studios, mentoring, timelines per role)
+    "talent:team_list", "talent:team_export", "talent:team_create", "talent:team_detail", "talent:team_edit",
+    "talent:team_member_add", "talent:team_member_remove", "talent:team_timeline", "talent:team_event_add",
+    "talent:studio_list", "talent:studio_export", "talent:studio_create", "talent:studio_detail", "talent:studio_edit",
+    "talent:studio_member_add", "talent:studio_member_remove", "talent:mentorship_list", "talent:mentorship_export",
+    "talent:mentorship_create", "talent:mentorship_detail", "talent:mentorship_close", "talent:master_detail",
+    "talent:person_timeline", "talent:person_event_add", "talent:event_attachment", "talent:event_delete",
 }
 
 

@@ -17,6 +17,9 @@ TRAILING = [(_("审计日志"), "audit_list", lambda user: scope.may(user, "view
 
 
 PUBLIC_LINKS: list[tuple] = []  # (label, url name): public pages linked from every footer
+# (label, url name taking the person's id, visible(user)): other modules' pages about one person (timeline,
+# profile), shown as buttons on the person page without core importing those modules.
+PERSON_LINKS: list[tuple] = []
 
 
 def add_navigation(label, url_name: str, visible: Callable = lambda user: True) -> None:
@@ -25,6 +28,14 @@ def add_navigation(label, url_name: str, visible: Callable = lambda user: True) 
 
 def add_public_link(label, url_name: str) -> None:
     PUBLIC_LINKS.append((label, url_name))
+
+
+def add_person_link(label, url_name: str, visible: Callable = lambda user: True) -> None:
+    PERSON_LINKS.append((label, url_name, visible))
+
+
+def person_links(user, person_id: int) -> list[tuple]:
+    return [(label, reverse(name, args=[person_id])) for label, name, visible in PERSON_LINKS if visible(user)]
 
 
 def navigation(request):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import scope, selectors, services
+from .context import person_links
 from .excel import write_xlsx
 from .forms import (
     AuditFilter,
@@ -137,6 +138,7 @@ class PersonDetail(PersonScope, ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["can_reveal"] = can_view_personal_data(self.request.user)
         ctx["can_confirm"] = bool(ctx["edit_url"]) and self.object.union_id and not self.object.membership_confirmed_at
+        ctx["person_links"] = person_links(self.request.user, self.object.pk)
         return ctx
 
 

@@ -155,7 +155,8 @@ class Nomination(models.Model):
     studio = models.ForeignKey(Studio, models.PROTECT, null=True, blank=True, related_name="nominations",
                                verbose_name=_("工作室"))
     subject_name = models.CharField(_("对象名称"), max_length=120)
-    # The region whose quota the nomination counts against: the federation that runs the selection.
+    # The subject's own region (so the district federation and the enterprise union see it); the quota it counts
+    # against is the honour's quota for the selecting region containing it (rules.quota_for, services/nominations).
     region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("推荐地区"))
     route = models.CharField(_("推荐方式"), max_length=20, choices=Route.choices)
     nominated_by = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True,

@@ -75,10 +75,15 @@ scope.register(
     change={"federation_admin": None, "enterprise_union": employees("master__")},
     export=FEDERATION_ALL,
 )
+def union_timeline(binding, user) -> Q:
+    """An enterprise union's timeline entries: its own workers' and its own teams'."""
+    return employees("person__")(binding, user) | Q(team__organisation_id=binding.organisation_id)
+
+
 scope.register(
     TimelineEvent,
-    view={"federation_admin": None, "enterprise_union": employees("person__"), "worker": oneself("person_id")},
-    add={"federation_admin": None, "enterprise_union": employees("person__")},
+    view={"federation_admin": None, "enterprise_union": union_timeline, "worker": oneself("person_id")},
+    add={"federation_admin": None, "enterprise_union": union_timeline},
     delete=FEDERATION_ALL,
 )
 scope.register(
