@@ -278,14 +278,17 @@ def test_attachments_and_deletion_per_role(world, cast, role):
         assert TimelineEvent.objects.filter(pk=cast[key].pk).exists() == (role not in allowed)
 
 
-def test_an_enterprise_union_is_told_why_it_cannot_add_a_team_event(world, cast):
-    # permissions.py lets an enterprise union add events about its own workers only; a team's events are the
-    # federation's. The page says so and writes nothing.
-    response = world.client("firm_xihu").post(f"/talent/teams/{cast['team_x'].pk}/timeline/new/",
-                                              {"kind": "visit", "on": "2024-02-01", "title": "助企服务"})
-    assert response.status_code == 400 and "您无权为该对象添加成长记录" in response.content.decode()
-    assert not TimelineEvent.objects.filter(team=cast["team_x"]).exists()
+def test_an_enterprise_union_adds_events_to_its_own_teams_only(world, cast):
+    # permissions.py: an enterprise union keeps the timeline of its own workers and of its own teams; another
+    # organisation's team is out of its scope (404) and nothing is written.
+    mine = world.client("firm_xihu").post(f"/talent/teams/{cast['team_x'].pk}/timeline/new/",
+                                          {"kind": "visit", "on": "2024-02-01", "title": "助企服务"})
+    assert mine.status_code == 302 and TimelineEvent.objects.filter(team=cast["team_x"]).count() == 1
+    before = TimelineEvent.objects.filter(team=cast["team_n"]).count()
+    other = world.client("firm_xihu").post(f"/talent/teams/{cast['team_n'].pk}/timeline/new/",
+                                           {"kind": "visit", "on": "2024-02-01", "title": "助企服务"})
+    assert other.status_code == 404 and TimelineEvent.objects.filter(team=cast["team_n"]).count() == before
     ok = world.client("xihu").post(f"/talent/teams/{cast['team_x'].pk}/timeline/new/",
                                    {"kind": "visit", "on": "2024-02-01", "title": "助企服务"})
-    assert ok.status_code == 302 and TimelineEvent.objects.filter(team=cast["team_x"]).count() == 1
+    assert ok.status_code == 302 and TimelineEvent.objects.filter(team=cast["team_x"]).count() == 2
 
