@@ -14,8 +14,9 @@ def test_demo_builds_the_spec_logins_and_running_it_twice_changes_nothing(db):
     assert (Person.objects.count(), Organisation.objects.count(), User.objects.count()) == counts
     # 300 synthetic workers, plus the HPF demo's account holders and the Zhus' spouse (no account), plus the skills
     # demo's 30 Wenzhou candidates (the open session's registrants are among them) and its Ningbo learner pool of
-    # max(30, 240 × scale) workers (skills/demo.py).
-    assert Person.objects.filter(hpf_accounts__isnull=True).count() == 300 + 1 + 30 + 30
+    # max(30, 240 × scale) workers (skills/demo.py), plus the talent demo's 101 people of 宁波舟山港 (10 national
+    # model workers, 27 provincial, 64 浙江工匠) and 24 Hangzhou nominees (talent/demo.py).
+    assert Person.objects.filter(hpf_accounts__isnull=True).count() == 300 + 1 + 30 + 30 + 101 + 24
     expected = {
         "province": ("federation_admin", "浙江省总工会", "330000"),
         "hangzhou": ("federation_admin", "杭州市总工会", "330100"),

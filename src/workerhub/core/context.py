@@ -22,8 +22,26 @@ PUBLIC_LINKS: list[tuple] = []  # (label, url name): public pages linked from ev
 PERSON_LINKS: list[tuple] = []
 
 
+# url prefix -> [(label, url name, visible(user))]: a module's own pages, shown as a second bar under the main
+# navigation on every page below the prefix (the main bar keeps one entry per module).
+SECTIONS: dict[str, list[tuple]] = {}
+
+
 def add_navigation(label, url_name: str, visible: Callable = lambda user: True) -> None:
     NAVIGATION.append((label, url_name, visible))
+
+
+def add_section_link(prefix: str, label, url_name: str, visible: Callable = lambda user: True) -> None:
+    SECTIONS.setdefault(prefix, []).append((label, url_name, visible))
+
+
+def _section(user, path: str) -> list[tuple]:
+    for prefix, entries in SECTIONS.items():
+        if path.startswith(prefix):
+            links = [(label, reverse(name)) for label, name, visible in entries if visible(user)]
+            current = max((u for _label, u in links if path.startswith(u)), key=len, default=None)
+            return [(label, url, url == current) for label, url in links]
+    return []
 
 
 def add_public_link(label, url_name: str) -> None:
@@ -52,4 +70,5 @@ def navigation(request):
     if current is None:
         app = "/" + path.strip("/").split("/")[0] + "/"
         current = next((u for u in urls if app != "//" and u.startswith(app)), None)
-    return {"nav": [(label, url, url == current) for label, url in entries], "public_links": links}
+    return {"nav": [(label, url, url == current) for label, url in entries], "public_links": links,
+            "subnav": _section(user, path)}
