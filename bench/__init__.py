@@ -18,7 +18,7 @@ RESULTS = REPO / "bench" / "results"
 # The PostgreSQL server (no database name): benchmarks create and drop their own databases on it.
 PG_SERVER = os.environ.get("WORKERHUB_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 BENCHMARKS = ("people_list", "people_import", "housing_quotes", "housing_settlement", "stations_nearest",
-              "skills_issue", "skills_verify")
+              "skills_issue", "skills_verify", "talent_profiles")
 
 
 def database_url(name: str) -> str:

@@ -212,6 +212,9 @@ COVERED = {
     "talent:studio_member_add", "talent:studio_member_remove", "talent:mentorship_list", "talent:mentorship_export",
     "talent:mentorship_create", "talent:mentorship_detail", "talent:mentorship_close", "talent:master_detail",
     "talent:person_timeline", "talent:person_event_add", "talent:event_attachment", "talent:event_delete",
+    # talent profiles and ladder — tests/talent/test_profile_views.py, test_ladder.py (per role)
+    "talent:profile", "talent:profile_pdf", "talent:ladder", "talent:ladder_export", "talent:profiles_recompute",
+    "talent:profile_job", "api:get_profile",
 }
 
 

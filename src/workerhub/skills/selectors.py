@@ -132,21 +132,22 @@ def registration_counts(session: ExamSession) -> dict:
 TIER_ORDER = ("national", "provincial", "city", "county", "enterprise")
 
 
+OCCUPATION_KEY = 1_000_000  # best_occupation = level × OCCUPATION_KEY + occupation id (ids stay below it)
+
+
 def skill_level_summary(*, as_of, since):
     """Per holder of a valid skill-level certificate issued by ``as_of``: ``best_level`` (1 = 一级, the best),
     ``level_then`` (best level already held on ``since``, or null), ``digital`` (certificates in a digital
-    occupation) and ``best_occupation`` (the level digit followed by the occupation group — the catalogue's
-    parent occupation for a 工种 — of the best certificate; ties go to the group first in code-point order)."""
-    from django.db.models import CharField, Min, Value
-    from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+    occupation) and ``best_occupation`` = best level × OCCUPATION_KEY + the occupation id of a certificate at that
+    level (the lowest id on a tie): an integer minimum, far cheaper than comparing text under a collation."""
+    from django.db.models import F, Min
 
-    group = Coalesce(NullIf("occupation__parent_name", Value("")), "occupation__name")
     return (Certificate.objects.filter(kind=Certificate.Kind.SKILL_LEVEL, status=Certificate.Status.VALID,
                                        issued_on__lte=as_of)
             .values("person_id").order_by()
             .annotate(best_level=Min("level"), level_then=Min("level", filter=Q(issued_on__lte=since)),
                       digital=Count("id", filter=Q(occupation__digital=True)),
-                      best_occupation=Min(Concat(Cast("level", CharField()), group, output_field=CharField()))))
+                      best_occupation=Min(F("level") * OCCUPATION_KEY + F("occupation_id"))))
 
 
 def competition_placing_summary(*, as_of, points: dict[str, int], top: int = 3):
@@ -179,13 +180,14 @@ def competition_best_tiers(person_ids, *, top: int = 3) -> dict[int, str]:
 
 
 def occupation_groups():
-    """The catalogue as (``name``, ``group_name``) rows: a 工种 belongs to its parent occupation's group."""
+    """The catalogue as (``id``, ``name``, ``group_name``) rows: a 工种 belongs to its parent occupation's group."""
     from django.db.models import Value
     from django.db.models.functions import Coalesce, NullIf
 
     from .models import Occupation
 
-    return Occupation.objects.values("name").annotate(group_name=Coalesce(NullIf("parent_name", Value("")), "name"))
+    return Occupation.objects.values("id", "name").annotate(
+        group_name=Coalesce(NullIf("parent_name", Value("")), "name"))
 
 
 # --- For talent (SPEC §2.3 timelines, §2.4 mentoring credit): people's skills records in bulk, one query each.

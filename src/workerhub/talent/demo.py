@@ -79,7 +79,7 @@ def _ningbo(rng, honours) -> dict:
         _grant(honours, "national_model_worker", p, 2020, publicity=date(2020, 10, 12),
                conferred_on=date(2020, 11, 24), decision="中发〔2020〕25号", by=province)
     # Provincial model workers of 2019 on top of a Ningbo city model-worker title (2013–2015 round).
-    for i, p in enumerate(provincials):
+    for p in provincials:
         _grant(honours, "nb_model_worker", p, 2016, publicity=date(2016, 1, 11), conferred_on=date(2016, 2, 3),
                decision="甬政发〔2016〕12号", by=ningbo)
         _grant(honours, "zj_model_worker", p, 2019, publicity=date(2019, 3, 18), conferred_on=date(2019, 4, 26),
