@@ -9,9 +9,10 @@ revocation. Deterministic; skipped when the port's people already exist (idempot
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from workerhub.core.demo import GIVEN, SURNAMES, id_number
 from workerhub.core.models import Organisation, Person
@@ -21,6 +22,7 @@ from workerhub.core.rules import parse_id_number
 from .models import Honour, Nomination
 from .services import nominations as flow
 from .services import people as crew
+from .services.profiles import recompute_profiles
 
 SEED = 20240313
 BEILUN = "330206"
@@ -52,6 +54,10 @@ def _grant(honours, code, subject, cycle, *, publicity, conferred_on, decision, 
     n = flow.create_nomination(actor=None, honour=honours[code], cycle=cycle, route=route, nominated_by=by,
                                declared=declared if declared is not None else FRONT_LINE, tier=tier,
                                direct_grant=direct, deeds=deeds or "主要事迹(演示数据)", **{kind: subject})
+    # Backdate the nomination to its round (the timeline shows when a subject was put forward); the audit log keeps
+    # the real time of the demo run.
+    put_forward = (publicity - timedelta(days=40)) if publicity else date(cycle, 7, 1)
+    Nomination.objects.filter(pk=n.pk).update(created_at=timezone.make_aware(datetime.combine(put_forward, time(9))))
     if conferred_on is None and publicity is None:
         return n
     flow.review_nomination(actor=None, nomination=n, on=publicity - timedelta(days=3),
@@ -174,6 +180,8 @@ def build(*, stdout=None, scale: float = 1.0) -> None:
     rng = random.Random(SEED + 7)
     got = _ningbo(rng, honours)
     hz = _hangzhou(rng, honours)
+    # Profiles are computed, never typed in: compute them once so that the profile pages have something to show.
+    recompute_profiles(actor=None)
     if stdout:
         stdout.write(f"劳模工匠:宁波舟山港 全国劳模 {got['nationals']}、省劳模 {got['provincials']}、浙江工匠 "
                      f"{got['craftsmen']},竺士杰创新工作室;杭州 2024 年杭州工匠推荐 {hz['hz_craftsman']} 项"
