@@ -9,11 +9,8 @@ from django.db.models import Q
 from . import scope
 from .models import AuditEntry, Job, Organisation, Person, Region, RoleBinding
 
-
-def own_enterprise(binding, user) -> Q:
-    """An enterprise union sees the workers of its own enterprise and of its branches."""
-    org = binding.organisation_id
-    return Q(employer_id=org) | Q(employer__parent_id=org)
+# An enterprise union sees the workers of its own enterprise and of its branches.
+own_enterprise = scope.employees_of("")
 
 
 def flexible_in_region(binding, user) -> Q:
@@ -21,8 +18,7 @@ def flexible_in_region(binding, user) -> Q:
     return scope.in_region(Person)(binding, user) & Q(employment_type=Person.Employment.FLEXIBLE)
 
 
-def oneself(binding, user) -> Q:
-    return Q(pk=user.person_id) if user.person_id else Q(pk__in=[])
+oneself = scope.oneself("pk")
 
 
 def own_organisation(binding, user) -> Q:

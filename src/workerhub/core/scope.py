@@ -73,6 +73,46 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(within(self.model.scope_path, region_prefix(code.ljust(6, "0"))))
 
 
+def check_write(actor, action: str, model, **lookup) -> None:
+    """Re-check a write against ``restrict(actor, action)`` before commit (STYLE: writes re-checked); ``actor=None``
+    is the system itself (demo data, commands run without ``--user``)."""
+    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
+        raise PermissionError("out of scope")
+
+
+# Rule builders the apps' permissions.py share (each returns rule(binding, user) -> Q).
+
+def by_organisation(path: str) -> RoleRule:
+    """Rows whose ``path`` is the organisation the role is bound to."""
+
+    def rule(binding, user) -> Q:
+        return Q(**{path: binding.organisation_id})
+
+    rule.__name__ = f"own_{path}"
+    return rule
+
+
+def employees_of(prefix: str = "") -> RoleRule:
+    """Rows about an enterprise union's own workers: employed by its enterprise or one of its branches."""
+
+    def rule(binding, user) -> Q:
+        org = binding.organisation_id
+        return Q(**{f"{prefix}employer_id": org}) | Q(**{f"{prefix}employer__parent_id": org})
+
+    rule.__name__ = f"employees_{prefix}"
+    return rule
+
+
+def oneself(path: str = "pk") -> RoleRule:
+    """Rows about the login's own person (none for a login without one)."""
+
+    def rule(binding, user) -> Q:
+        return Q(**{path: user.person_id}) if user.person_id else Q(pk__in=[])
+
+    rule.__name__ = f"oneself_{path}"
+    return rule
+
+
 def may(user, action: str, model) -> bool:
     """Whether ``user`` may do ``action`` on some rows of ``model`` (menus, buttons)."""
     return scope_q(model, user, action) is not None

@@ -4,7 +4,7 @@ the audit row written inside it. Views, API endpoints, importers and commands al
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit, rules
+from . import audit, rules, scope
 from .models import AuditEntry, Organisation, Person, Region, Role, RoleBinding, User
 from .pii import lookup_hash
 
@@ -57,10 +57,7 @@ def _apply_person(person: Person, data: dict) -> None:
         raise ServiceError("人员信息有误", errors)
 
 
-def _check_scope(actor, action: str, model, **lookup) -> None:
-    """Re-check a write against ``restrict(actor, action)`` before commit (STYLE: writes re-checked)."""
-    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
-        raise PermissionError("out of scope")
+_check_scope = scope.check_write  # writes re-checked against restrict(actor, action)
 
 
 @transaction.atomic

@@ -22,9 +22,7 @@ CENT = Decimal("0.01")
 MAX_POSTING = Decimal("10000000")
 
 
-def _check(actor, action, model, **lookup):
-    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
-        raise PermissionError("out of scope")
+_check = scope.check_write  # writes re-checked against restrict(actor, action) (core/scope.py)
 
 
 def _money(value, field: str, label: str, high: Decimal = MAX_POSTING) -> Decimal:

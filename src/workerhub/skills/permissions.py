@@ -13,6 +13,9 @@
 from django.db.models import Q
 
 from workerhub.core import scope
+from workerhub.core.scope import by_organisation as org_field
+from workerhub.core.scope import employees_of as employees
+from workerhub.core.scope import oneself
 
 from .models import (
     Alliance,
@@ -30,35 +33,6 @@ from .models import (
     Registration,
     ScoreAmendment,
 )
-
-
-def org_field(path: str):
-    """Rows whose ``path`` is the organisation the role is bound to."""
-
-    def rule(binding, user) -> Q:
-        return Q(**{path: binding.organisation_id})
-
-    rule.__name__ = f"own_{path}"
-    return rule
-
-
-def employees(prefix: str):
-    """Rows about the enterprise union's own workers (its enterprise and branches), as core's Person rule."""
-
-    def rule(binding, user) -> Q:
-        org = binding.organisation_id
-        return Q(**{f"{prefix}employer_id": org}) | Q(**{f"{prefix}employer__parent_id": org})
-
-    rule.__name__ = f"employees_{prefix}"
-    return rule
-
-
-def oneself(prefix: str):
-    def rule(binding, user) -> Q:
-        return Q(**{f"{prefix}person_id": user.person_id}) if user.person_id else Q(pk__in=[])
-
-    rule.__name__ = f"oneself_{prefix}"
-    return rule
 
 
 def member_alliance(path: str):
@@ -112,7 +86,7 @@ scope.register(
     Enrolment,
     view={"federation_admin": None, "evaluator": org_field("course__organiser_id"),
           "enterprise_union": lambda b, u: employees("person__")(b, u) | org_field("course__organiser_id")(b, u),
-          "worker": oneself("")},
+          "worker": oneself("person_id")},
     change={"federation_admin": None, "evaluator": org_field("course__organiser_id"),
             "enterprise_union": org_field("course__organiser_id")},
     export={"federation_admin": None},
@@ -139,7 +113,7 @@ scope.register(
 scope.register(
     Registration,
     view={"federation_admin": None, "evaluator": org_field("session__evaluator__organisation_id"),
-          "enterprise_union": employees("person__"), "worker": oneself("")},
+          "enterprise_union": employees("person__"), "worker": oneself("person_id")},
     change={"evaluator": org_field("session__evaluator__organisation_id"), "enterprise_union": employees("person__")},
     export={"federation_admin": None, "evaluator": org_field("session__evaluator__organisation_id")},
 )
@@ -158,7 +132,7 @@ scope.register(
     Certificate,
     view={"federation_admin": None, "evaluator": _issued_by_own_session,
           "enterprise_union": lambda b, u: employees("person__")(b, u) | Q(issuer_id=b.organisation_id),
-          "worker": oneself("")},
+          "worker": oneself("person_id")},
     change={"evaluator": _issued_by_own_session, "enterprise_union": org_field("issuer_id")},
     export={"federation_admin": None, "evaluator": _issued_by_own_session},
 )

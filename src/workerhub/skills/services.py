@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from workerhub.core import audit
+from workerhub.core import audit, scope
 from workerhub.core.models import AuditEntry, Organisation, Person
 from workerhub.core.rules import mask_id_number
 from workerhub.core.services import ServiceError
@@ -42,10 +42,7 @@ EDUCATION_WORDS = {"college": "大专", "bachelor": "本科", "master": "研究�
 DECLARED_EDUCATION = ("技工学校", "中职", "高级技工学校", "技师学院", "预备技师", "大专", "本科", "研究生")
 
 
-def _check(actor, action: str, model, **lookup) -> None:
-    """Re-check a write against ``restrict(actor, action)`` before commit (STYLE: writes re-checked)."""
-    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
-        raise PermissionError("out of scope")
+_check = scope.check_write  # writes re-checked against restrict(actor, action) (core/scope.py)
 
 
 def _years(since: date, until: date) -> float:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from workerhub.core import audit
+from workerhub.core import audit, scope
 from workerhub.core.models import AuditEntry, Organisation, Person, Region
 from workerhub.core.pii import lookup_hash
 from workerhub.core.services import ServiceError
@@ -37,10 +37,7 @@ def _snapshot(station: Station) -> dict:
     return values
 
 
-def _check(actor, action: str, model, **lookup) -> None:
-    """Re-check a write against ``restrict(actor, action)`` before commit (STYLE: writes re-checked)."""
-    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
-        raise PermissionError("out of scope")
+_check = scope.check_write  # writes re-checked against restrict(actor, action) (core/scope.py)
 
 
 def may_certify(actor, station: Station) -> bool:

@@ -11,35 +11,11 @@
 from django.db.models import Q
 
 from workerhub.core import scope
+from workerhub.core.scope import by_organisation as org_field
+from workerhub.core.scope import employees_of as employees
+from workerhub.core.scope import oneself
 
 from .models import ComplianceFlag, Mentorship, Nomination, Objection, Profile, Studio, Team, TimelineEvent
-
-
-def org_field(path: str):
-    def rule(binding, user) -> Q:
-        return Q(**{path: binding.organisation_id})
-
-    rule.__name__ = f"own_{path}"
-    return rule
-
-
-def employees(prefix: str):
-    """Rows about the enterprise union's own workers (its enterprise and branches), as core's Person rule."""
-
-    def rule(binding, user) -> Q:
-        org = binding.organisation_id
-        return Q(**{f"{prefix}employer_id": org}) | Q(**{f"{prefix}employer__parent_id": org})
-
-    rule.__name__ = f"employees_{prefix}"
-    return rule
-
-
-def oneself(path: str):
-    def rule(binding, user) -> Q:
-        return Q(**{path: user.person_id}) if user.person_id else Q(pk__in=[])
-
-    rule.__name__ = f"oneself_{path}"
-    return rule
 
 
 def union_nominations(binding, user) -> Q:

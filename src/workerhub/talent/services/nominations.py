@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from workerhub.core import audit, workdays
+from workerhub.core import audit, scope, workdays
 from workerhub.core.models import AuditEntry, Organisation, Person
 from workerhub.core.services import ServiceError
 
@@ -48,10 +48,7 @@ CREATE_FIELDS = ("honour", "cycle", "person", "team", "studio", "subject_name", 
                  "tier", "direct_grant", "state")
 
 
-def _check(actor, action: str, model, **lookup) -> None:
-    """Re-check a write against ``restrict(actor, action)`` before commit (STYLE: writes re-checked)."""
-    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
-        raise PermissionError("out of scope")
+_check = scope.check_write  # writes re-checked against restrict(actor, action) (core/scope.py)
 
 
 def _today() -> date:

@@ -11,7 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from workerhub.core import audit
+from workerhub.core import audit, scope
 from workerhub.core.models import AuditEntry, Organisation, Person
 from workerhub.core.services import ServiceError
 
@@ -31,10 +31,7 @@ ATTACHMENT_TYPES = {  # extension → (content type, how the file starts)
 }
 
 
-def _check(actor, action: str, model, **lookup) -> None:
-    """Re-check a write against ``restrict(actor, action)`` before commit (STYLE: writes re-checked)."""
-    if actor is not None and not model.objects.restrict(actor, action).filter(**lookup).exists():
-        raise PermissionError("out of scope")
+_check = scope.check_write  # writes re-checked against restrict(actor, action) (core/scope.py)
 
 
 def _visible_people(actor, people) -> None:
