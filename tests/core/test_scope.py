@@ -215,6 +215,8 @@ COVERED = {
     # talent profiles and ladder — tests/talent/test_profile_views.py, test_ladder.py (per role)
     "talent:profile", "talent:profile_pdf", "talent:ladder", "talent:ladder_export", "talent:profiles_recompute",
     "talent:profile_job", "api:get_profile",
+    # talent negative list — tests/talent/test_compliance.py (per role)
+    "talent:compliance_list", "talent:compliance_export", "talent:compliance_create", "talent:compliance_end",
 }
 
 

@@ -12,7 +12,7 @@ class TalentConfig(AppConfig):
         from workerhub.core.context import add_navigation, add_person_link, add_public_link, add_section_link
 
         from . import permissions  # noqa: F401  (registers scope rules)
-        from .models import Mentorship, Nomination, Profile, Studio, Team, TimelineEvent
+        from .models import ComplianceFlag, Mentorship, Nomination, Profile, Studio, Team, TimelineEvent
 
         add_public_link(_("评选公示"), "talent:publicity")
         # One entry in the main bar; the module's pages in the bar under it (core.context.add_section_link).
@@ -24,6 +24,7 @@ class TalentConfig(AppConfig):
             (_("创新工作室"), "talent:studio_list", Studio, "view"),
             (_("师带徒"), "talent:mentorship_list", Mentorship, "view"),
             (_("培养阶梯"), "talent:ladder", Profile, "report"),
+            (_("负面清单"), "talent:compliance_list", ComplianceFlag, "view"),
             (_("评选公示"), "talent:publicity", None, None),
         ):
             add_section_link("/talent/", label, name,

@@ -42,7 +42,7 @@ for _model in (Team, Studio):
         change={"federation_admin": None, "enterprise_union": org_field("organisation_id")},
         export=FEDERATION_ALL,
     )
-scope.register(ComplianceFlag, view=FEDERATION_ALL, add=FEDERATION_ALL, change=FEDERATION_ALL)
+scope.register(ComplianceFlag, view=FEDERATION_ALL, add=FEDERATION_ALL, change=FEDERATION_ALL, export=FEDERATION_ALL)
 scope.register(
     Mentorship,
     view={"federation_admin": None, "enterprise_union": employees("master__"), "worker":

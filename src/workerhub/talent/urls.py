@@ -1,6 +1,6 @@
 """Talent URLs: each page module declares its own list (views/nominations.py, people.py, profiles.py)."""
 
-from .views import nominations, people, profiles
+from .views import compliance, nominations, people, profiles
 
 app_name = "talent"
-urlpatterns = [*nominations.urls, *people.urls, *profiles.urls]
+urlpatterns = [*nominations.urls, *people.urls, *profiles.urls, *compliance.urls]
