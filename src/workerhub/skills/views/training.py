@@ -1,6 +1,8 @@
 """Occupations, alliances, training courses and competitions (SPEC §3.1, §3.2, §3.5). Thin: each page reads
 through ``restrict(user, action)`` and each write calls one service; out of scope is a 404 like a missing row."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
@@ -76,6 +78,21 @@ def _errors_into(form, exc: ServiceError) -> None:
 def _form_page(request, form, title):
     return render(request, "core/object_form.html", {"form": form, "title": title},
                   status=400 if request.method == "POST" else 200)
+
+
+def _add_to(request, form, write, done, title):
+    """An "add to this record" page (a class session, an event, a member): the service writes and audits, its refusal
+    is shown on the form, an out-of-scope write is a 404, success goes to ``done(new row)``'s redirect."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = write(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors_into(form, exc)
+        except PermissionError as exc:
+            raise Http404 from exc
+        else:
+            return done(obj)
+    return _form_page(request, form, title)
 
 
 def _create(request, model, form_class, create, title, done):
@@ -210,18 +227,14 @@ def alliance_create(request):
 @login_required
 def alliance_member_add(request, pk):
     alliance = _one(Alliance, request.user, pk, "change")
-    form = AllianceMemberForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.add_alliance_member(actor=request.user, alliance=alliance, **form.cleaned_data)
-        except ServiceError as exc:
-            _errors_into(form, exc)
-        except PermissionError as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _t("%(org)s 已加入联盟") % {"org": member.organisation.name})
-            return redirect(alliance.get_absolute_url() + f"#member-{member.organisation_id}")
-    return _form_page(request, form, _t("添加成员单位 · %(name)s") % {"name": alliance.name})
+
+    def done(member):
+        messages.success(request, _t("%(org)s 已加入联盟") % {"org": member.organisation.name})
+        return redirect(alliance.get_absolute_url() + f"#member-{member.organisation_id}")
+
+    return _add_to(request, AllianceMemberForm(request.POST or None, user=request.user),
+                   partial(services.add_alliance_member, alliance=alliance), done,
+                   _t("添加成员单位 · %(name)s") % {"name": alliance.name})
 
 
 @login_required
@@ -306,19 +319,14 @@ def course_create(request):
 @login_required
 def course_session_add(request, pk):
     course = _one(Course, request.user, pk, "change")
-    form = CourseSessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.add_course_session(actor=request.user, course=course, **form.cleaned_data)
-        except ServiceError as exc:
-            _errors_into(form, exc)
-        except PermissionError as exc:
-            raise Http404 from exc
-        else:
-            when = timezone.localtime(session.starts_at)
-            messages.success(request, _t("已添加课次 %(when)s") % {"when": f"{when:%Y-%m-%d %H:%M}"})
-            return redirect(course.get_absolute_url())
-    return _form_page(request, form, _t("添加课次 · %(name)s") % {"name": course.title})
+
+    def done(session):
+        when = timezone.localtime(session.starts_at)
+        messages.success(request, _t("已添加课次 %(when)s") % {"when": f"{when:%Y-%m-%d %H:%M}"})
+        return redirect(course.get_absolute_url())
+
+    return _add_to(request, CourseSessionForm(request.POST or None), partial(services.add_course_session, course=course),
+                   done, _t("添加课次 · %(name)s") % {"name": course.title})
 
 
 @login_required
@@ -455,18 +463,14 @@ def competition_create(request):
 @login_required
 def competition_event_add(request, pk):
     comp = _one(Competition, request.user, pk, "change")
-    form = CompetitionEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.add_competition_event(actor=request.user, competition=comp, **form.cleaned_data)
-        except ServiceError as exc:
-            _errors_into(form, exc)
-        except PermissionError as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _t("已添加赛项“%(name)s”") % {"name": event.name})
-            return redirect(comp.get_absolute_url() + f"#event-{event.pk}")
-    return _form_page(request, form, _t("添加赛项 · %(name)s") % {"name": comp.name})
+
+    def done(event):
+        messages.success(request, _t("已添加赛项“%(name)s”") % {"name": event.name})
+        return redirect(comp.get_absolute_url() + f"#event-{event.pk}")
+
+    return _add_to(request, CompetitionEventForm(request.POST or None),
+                   partial(services.add_competition_event, competition=comp), done,
+                   _t("添加赛项 · %(name)s") % {"name": comp.name})
 
 
 @login_required
